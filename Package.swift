@@ -1,0 +1,55 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "gshare",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gshare", targets: ["gshare"]),
+        .library(name: "TenantPKI", targets: ["TenantPKI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(
+            name: "TenantPKI",
+            dependencies: ["COpenSSL"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "gshare",
+            dependencies: [
+                "TenantPKI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TenantPKITests",
+            dependencies: ["TenantPKI"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "gshareTests",
+            dependencies: [
+                "gshare",
+                "TenantPKI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
