@@ -37,9 +37,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "GShareTestSupport",
+            path: "Tests/GShareTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TenantPKITests",
-            dependencies: ["TenantPKI"],
+            dependencies: ["TenantPKI", "GShareTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -47,6 +52,7 @@ let package = Package(
             dependencies: [
                 "gshare",
                 "TenantPKI",
+                "GShareTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

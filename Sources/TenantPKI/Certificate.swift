@@ -150,25 +150,26 @@ public final class Certificate: @unchecked Sendable {
     /// The digest inside the signature (`SHA256`, `SHA1`, `MD5`…), or nil for digest-less
     /// schemes such as Ed25519.
     public var signatureDigest: String? {
-        var mdNID: Int32 = 0
-        var pkNID: Int32 = 0
-        var secBits: Int32 = 0
-        var flags: UInt32 = 0
-        guard X509_get_signature_info(ref, &mdNID, &pkNID, &secBits, &flags) == 1 else { return nil }
-        guard mdNID != NID_undef, let name = OBJ_nid2sn(mdNID) else { return nil }
+        guard let info = signatureInfo, info.digest != NID_undef, let name = OBJ_nid2sn(info.digest) else { return nil }
         return String(cString: name)
     }
 
     /// Whether the signature algorithm is strong enough for gshare's tenant policy:
     /// SHA-256 or stronger (SHA-2/SHA-3 256–512), or a digest-less EdDSA scheme.
     var hasStrongSignatureHash: Bool {
-        var mdNID: Int32 = 0
-        var pkNID: Int32 = 0
-        var secBits: Int32 = 0
+        guard let info = signatureInfo else { return false }
+        if info.digest == NID_undef { return info.publicKey == NID_ED25519 || info.publicKey == NID_ED448 }
+        return [NID_sha256, NID_sha384, NID_sha512, NID_sha3_256, NID_sha3_384, NID_sha3_512].contains(info.digest)
+    }
+
+    /// The digest and public-key algorithm NIDs of the signature (RSA-PSS parameters included).
+    private var signatureInfo: (digest: Int32, publicKey: Int32)? {
+        var digest: Int32 = 0
+        var publicKey: Int32 = 0
+        var securityBits: Int32 = 0
         var flags: UInt32 = 0
-        guard X509_get_signature_info(ref, &mdNID, &pkNID, &secBits, &flags) == 1 else { return false }
-        if mdNID == NID_undef { return pkNID == NID_ED25519 || pkNID == NID_ED448 }
-        return [NID_sha256, NID_sha384, NID_sha512, NID_sha3_256, NID_sha3_384, NID_sha3_512].contains(mdNID)
+        guard X509_get_signature_info(ref, &digest, &publicKey, &securityBits, &flags) == 1 else { return nil }
+        return (digest, publicKey)
     }
 
     /// Whether `key` is the private half of this certificate's public key.
@@ -287,6 +288,9 @@ func objectName(_ object: OpaquePointer) -> String {
     let length = OBJ_obj2txt(&buffer, Int32(buffer.count), object, 1)
     return length > 0 ? string(fromCString: buffer) : "(unknown OID)"
 }
+
+/// True for an empty file or one holding only whitespace.
+func isBlank(_ bytes: [UInt8]) -> Bool { bytes.allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) } }
 
 /// The text of a NUL-terminated C buffer.
 func string(fromCString buffer: [CChar]) -> String {

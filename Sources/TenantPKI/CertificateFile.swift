@@ -18,7 +18,7 @@ extension Certificate {
 
     /// Parses file contents as ``load(fromFile:)`` does; `path` only names the source in errors.
     public static func parse(fileBytes bytes: [UInt8], path: String) throws -> [Certificate] {
-        if bytes.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
+        if isBlank(bytes) {
             throw PKIError(.fileEmpty, path: path, reason: "the file is empty", hint: "give a PEM or DER certificate file")
         }
         guard PEM.looksLikePEM(bytes) else {

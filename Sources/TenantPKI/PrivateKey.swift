@@ -35,7 +35,7 @@ public struct PrivateKeyFile: Sendable {
         let contents = try readFile(path)
         self.path = path
         self.mode = contents.mode
-        if contents.bytes.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
+        if isBlank(contents.bytes) {
             throw PKIError(.fileEmpty, path: path, reason: "the key file is empty", hint: "give the PEM private key file")
         }
         OpenSSLErrorQueue.clear()

@@ -21,7 +21,7 @@ public final class RevocationList: @unchecked Sendable {  // pointer set once, o
     /// - Throws: ``PKIError`` naming the file.
     public static func load(fromFile path: String) throws -> [RevocationList] {
         let bytes = try readFile(path).bytes
-        if bytes.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
+        if isBlank(bytes) {
             throw PKIError(.fileEmpty, path: path, reason: "the CRL file is empty", hint: "give a PEM or DER CRL")
         }
         OpenSSLErrorQueue.clear()

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import GShareTestSupport
 import Testing
 
 @testable import TenantPKI

@@ -2,6 +2,7 @@
 // gshare — TenantPKI tests
 //===----------------------------------------------------------------------===//
 
+import Foundation
 import Testing
 
 @testable import TenantPKI
@@ -37,4 +38,4 @@ struct CommonNameTests {
     }
 }
 
-import Foundation
+

@@ -3,18 +3,10 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import GShareTestSupport
 import Testing
 
 @testable import TenantPKI
-
-/// The repository's root, found from this file's location.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
-/// `fixtures/certs/`, the certificate corpus.
-let corpusDirectory = repositoryRoot.appendingPathComponent("fixtures/certs")
-
-func corpusPath(_ relative: String) -> String { corpusDirectory.appendingPathComponent(relative).path }
 
 /// The corpus manifest (`fixtures/certs/cases.json`, written by generate.py).
 struct CorpusManifest: Decodable {
@@ -45,7 +37,7 @@ struct CorpusManifest: Decodable {
     let cases: [Case]
 
     static let shared: CorpusManifest = {
-        let data = try! Data(contentsOf: corpusDirectory.appendingPathComponent("cases.json"))
+        let data = try! Data(contentsOf: URL(fileURLWithPath: corpusPath("cases.json")))
         return try! JSONDecoder().decode(CorpusManifest.self, from: data)
     }()
 
@@ -68,35 +60,3 @@ extension CorpusManifest.Case {
     }
 }
 
-/// Runs a program with an argument vector (no shell) and returns its exit status and output.
-@discardableResult
-func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    // Drain both pipes concurrently so a chatty child cannot deadlock on a full pipe.
-    nonisolated(unsafe) var errData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-        errData = err.fileHandleForReading.readDataToEndOfFile()
-        group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-}
-
-/// A fresh temporary directory, removed by the caller with `removeTemporaryDirectory`.
-func makeTemporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("gshare-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}

@@ -3,15 +3,13 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import GShareTestSupport
 import Testing
 
 /// Runs the built `gshare` binary and checks stdout, stderr and the exit status.
 @Suite("The gshare binary, end to end")
 struct EndToEndTests {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    static func corpus(_ relative: String) -> String { repositoryRoot.appendingPathComponent("fixtures/certs/\(relative)").path }
+    static func corpus(_ relative: String) -> String { corpusPath(relative) }
 
     /// The binary built next to this test bundle.
     static let binary: String = {
@@ -20,28 +18,7 @@ struct EndToEndTests {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? besideTests
     }()
 
-    static func gshare(_ arguments: String...) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-    }
+    static func gshare(_ arguments: String...) throws -> ProcessResult { try runProcess(binary, arguments) }
 
     static let at = "2026-06-01T00:00:00Z"
 
