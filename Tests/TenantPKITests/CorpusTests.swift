@@ -36,6 +36,9 @@ struct CorpusTests {
         "cn-string-type": "BMPString",
         "cn-invalid": "cannot be listed safely",
         "key-encrypted": "is encrypted",
+        "purpose-not-client": "TLS-client purpose rejects",
+        "chain-purpose-mismatch": "may not issue TLS client certificates",
+        "key-type-unsupported": "EC secp256k1",
     ]
 
     /// Where one code covers several cases, the phrase that tells this case's reason apart.
@@ -57,7 +60,7 @@ struct CorpusTests {
             "cn-leading-space", "cn-too-long", "rsa1024", "sha1-signature", "md5-signature", "self-signed-leaf",
             "untrusted-issuer", "intermediate-not-ca", "pathlen-exceeded", "chain-too-deep", "revoked",
             "crl-missing-intermediate", "crl-expired", "key-mismatch", "key-encrypted", "good-der", "garbage", "empty",
-            "pem-trailing-garbage",
+            "pem-trailing-garbage", "ku-no-digital-signature", "intermediate-eku-server", "key-secp256k1",
         ]
         #expect(Set(required).subtracting(ids).isEmpty, "missing corpus cases: \(Set(required).subtracting(ids).sorted())")
     }

@@ -87,7 +87,7 @@ enum ChainFindings {
         case X509_V_ERR_EE_KEY_TOO_SMALL, X509_V_ERR_CA_KEY_TOO_SMALL:
             return Finding(
                 .keyTooWeak, .both, depth: depth,
-                "\(what) has a \(certificate?.publicKey.description ?? "?") key, too weak for OpenSSL security level \(context.securityLevel)",
+                "\(what) has a key too weak for OpenSSL security level \(context.securityLevel): \(certificate?.publicKey.description ?? "?")",
                 fix: "issue a new certificate with a P-256, Ed25519 or RSA (2048+ bits) key")
         case X509_V_ERR_CA_MD_TOO_WEAK:
             return Finding(

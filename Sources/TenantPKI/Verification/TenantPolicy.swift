@@ -155,7 +155,7 @@ struct KeyStrengthCheck: TenantPolicyCheck {
             default:
                 return Finding(
                     .keyTypeUnsupported, .policy, depth: depth,
-                    "\(what) has a \(key) key; gshare accepts RSA (2048+), EC P-256/P-384/P-521 and Ed25519",
+                    "\(what) has a key of type \(key); gshare accepts RSA (2048+), EC P-256/P-384/P-521 and Ed25519",
                     fix: "issue a new certificate with a P-256 or Ed25519 key")
             }
         }
