@@ -117,7 +117,7 @@ public final class Certificate: @unchecked Sendable {
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         guard X509_digest(ref, EVP_sha256(), &digest, &length) == 1 else { return "" }
-        return digest.prefix(Int(length)).map { hexByte($0) }.joined(separator: ":")
+        return hexString(digest.prefix(Int(length)), separator: UInt8(ascii: ":"))
     }
 
     // MARK: Validity
@@ -269,9 +269,20 @@ extension Certificate: Equatable, Hashable, CustomStringConvertible {
 
 // MARK: - Small helpers shared by the module
 
-func hexByte(_ byte: UInt8) -> String {
-    let digits = Array("0123456789ABCDEF")
-    return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
+private let upperHexDigits = Array("0123456789ABCDEF".utf8)
+
+func hexByte(_ byte: UInt8) -> String { hexString(CollectionOfOne(byte)) }
+
+/// Upper-case hex of `bytes`, optionally separated (e.g. `AB:CD`), built in one buffer.
+func hexString(_ bytes: some Collection<UInt8>, separator: UInt8? = nil) -> String {
+    var text: [UInt8] = []
+    text.reserveCapacity(bytes.count * 3)
+    for byte in bytes {
+        if let separator, !text.isEmpty { text.append(separator) }
+        text.append(upperHexDigits[Int(byte >> 4)])
+        text.append(upperHexDigits[Int(byte & 0x0F)])
+    }
+    return String(decoding: text, as: UTF8.self)
 }
 
 /// The content bytes of an ASN1_STRING (any string type, octet strings included).

@@ -60,7 +60,7 @@ public struct GlusterFSName: Sendable, Hashable, CustomStringConvertible {
     /// The name as text: UTF-8 where it decodes, control bytes escaped as `\xNN`.
     public var displayText: String { escapingControlCharacters(String(decoding: bytes, as: UTF8.self)) }
     /// The raw bytes as lower-case hex.
-    public var hex: String { bytes.map { hexByte($0).lowercased() }.joined() }
+    public var hex: String { hexString(bytes).lowercased() }
     public var isEmpty: Bool { bytes.isEmpty }
     public var description: String { displayText }
 }

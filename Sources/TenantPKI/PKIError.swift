@@ -76,6 +76,11 @@ public struct PKIError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func == (lhs: PKIError, rhs: PKIError) -> Bool { lhs.code == rhs.code }
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
+    /// A list of file paths (`--leaves-from`) that cannot be read.
+    public static func unreadablePathList(_ path: String) -> PKIError {
+        PKIError(.fileUnreadable, path: path, reason: "cannot read the list of certificate files", hint: "check the path and its permissions")
+    }
+
     /// This error about another object: the same code and reason, `path` replaced.
     func about(_ path: String) -> PKIError {
         PKIError(code, path: path, reason: reason, hint: hint, openSSLErrors: openSSLErrors)

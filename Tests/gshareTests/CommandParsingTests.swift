@@ -51,6 +51,20 @@ struct CommandParsingTests {
         }
     }
 
+    @Test func verifyTakesAListOfFilesInsteadOfArguments() throws {
+        let verify = try #require(
+            try GShare.parseAsRoot(["cert", "verify", "--leaves-from", "-", "--ca", "r.pem"]) as? GShare.Cert.Verify)
+        #expect(verify.leaves.isEmpty && verify.leavesFrom == "-")
+    }
+
+    @Test func verifyNeedsSomethingToVerify() {
+        #expect {
+            try GShare.parseAsRoot(["cert", "verify", "--ca", "r.pem"])
+        } throws: { error in
+            GShare.message(for: error).contains("give at least one LEAF")
+        }
+    }
+
     @Test func inspectTakesSeveralFiles() throws {
         let inspect = try #require(try GShare.parseAsRoot(["cert", "inspect", "a.pem", "b.der", "--json"]) as? GShare.Cert.Inspect)
         #expect(inspect.files == ["a.pem", "b.der"])

@@ -89,6 +89,24 @@ struct EndToEndTests {
         #expect((results[2]["error"] as? [String: Any])?["code"] as? String == "not-a-certificate")
     }
 
+    @Test func aListOfFilesIsJudgedLikeArguments() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let list = directory.appendingPathComponent("leaves.txt")
+        try [Self.corpus("cases/good-p256.pem"), Self.corpus("cases/expired.pem"), ""].joined(separator: "\n")
+            .write(to: list, atomically: true, encoding: .utf8)
+        let result = try Self.gshare(
+            "cert", "verify", Self.corpus("cases/good-ed25519.pem"), "--leaves-from", list.path, "--ca", Self.corpus("ca/tenant-root.pem"),
+            "--untrusted", Self.corpus("ca/tenant-int.pem"), "--at", Self.at)
+        #expect(result.status == 1)
+        #expect(result.stdout.hasSuffix("2 valid, 1 invalid, 0 could not be verified\n"))
+        #expect(result.stdout.contains("\(Self.corpus("cases/expired.pem")): INVALID"))
+
+        let missing = try Self.gshare("cert", "verify", "--leaves-from", "/nonexistent/list", "--ca", Self.corpus("ca/tenant-root.pem"))
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("/nonexistent/list: cannot read the list of certificate files"))
+    }
+
     @Test func inspectShowsTheGlusterFSNameAndWarnsLoudlyWhenItDiffers() throws {
         let result = try Self.gshare("cert", "inspect", Self.corpus("cases/cn-nul.pem"))
         #expect(result.status == 0)

@@ -52,7 +52,7 @@ public struct CertificateSummary: Sendable, Codable, Equatable {
         sha256Fingerprint = certificate.sha256Fingerprint
         commonNames = certificate.subjectCommonNames.map {
             CommonNameEntry(
-                text: $0.displayText, hex: $0.bytes.map { hexByte($0).lowercased() }.joined(),
+                text: $0.displayText, hex: hexString($0.bytes).lowercased(),
                 stringType: $0.stringType.description)
         }
         let name = certificate.glusterFSName

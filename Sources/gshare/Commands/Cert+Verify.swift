@@ -38,7 +38,13 @@ extension GShare.Cert {
         )
 
         @Argument(help: "Certificate files to judge (PEM or DER; PEM may carry the chain after the leaf).", completion: .file())
-        var leaves: [String]
+        var leaves: [String] = []
+
+        @Option(
+            name: .customLong("leaves-from"),
+            help: ArgumentHelp("Also judge the files listed in this file, one path per line ('-' = stdin). For thousands of files.", valueName: "file"),
+            completion: .file())
+        var leavesFrom: String?
 
         @Option(help: ArgumentHelp("The trust anchors: PEM file with the tenant root CA(s).", valueName: "file"), completion: .file())
         var ca: String
@@ -61,10 +67,13 @@ extension GShare.Cert {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
+            if leaves.isEmpty && leavesFrom == nil {
+                throw ValidationError("give at least one LEAF certificate file (or --leaves-from FILE)")
+            }
             guard (0...32).contains(depth) else {
                 throw ValidationError("--depth must be between 0 and 32 (GlusterFS default: 1)")
             }
-            if key != nil && leaves.count != 1 {
+            if key != nil && (leaves.count != 1 || leavesFrom != nil) {
                 throw ValidationError("--key checks one certificate: give exactly one LEAF with it")
             }
         }
@@ -72,7 +81,9 @@ extension GShare.Cert {
         func run() async throws {
             let verifier: CertificateVerifier
             let keyFile: PrivateKeyFile?
+            let files: [String]
             do {
+                files = try leaves + (leavesFrom.map(PathList.read) ?? [])
                 let time = try at.map(RFC3339.parse)
                 let store = try TrustStore(caFile: ca, untrustedFiles: untrusted, crlFiles: crl)
                 verifier = CertificateVerifier(trustStore: store, options: VerificationOptions(depth: depth, time: time))
@@ -82,7 +93,7 @@ extension GShare.Cert {
                 throw ExitStatus.couldNotRun
             }
 
-            let summaries = zip(leaves, verifier.verify(files: leaves, key: keyFile)).map { file, result in
+            let summaries = zip(files, verifier.verify(files: files, key: keyFile)).map { file, result in
                 switch result {
                 case .success(let report): VerificationSummary(file: file, report: report)
                 case .failure(let error): VerificationSummary(file: file, error: error)
