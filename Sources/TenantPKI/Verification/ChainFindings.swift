@@ -10,7 +10,7 @@ import struct Foundation.Date
 enum ChainFindings {
     static func finding(for error: Int32, depth: Int, context: PolicyContext) -> Finding {
         let certificate = depth < context.chain.count ? context.chain[depth] : nil
-        let what = depth == 0 ? "the certificate" : "the CA certificate \"\(certificate?.subject ?? "?")\" (chain depth \(depth))"
+        let what = describe(certificate, atDepth: depth)
         let at = iso8601(context.checkedAt)
 
         switch error {
@@ -114,6 +114,11 @@ enum ChainFindings {
     static func errorString(_ error: Int32) -> String {
         error < 0 ? "internal verification failure" : String(cString: X509_verify_cert_error_string(Int(error)))
     }
+}
+
+/// "the certificate" for the leaf, else the CA certificate's subject and chain depth.
+func describe(_ certificate: Certificate?, atDepth depth: Int) -> String {
+    depth == 0 ? "the certificate" : "the CA certificate \"\(certificate?.subject ?? "?")\" (chain depth \(depth))"
 }
 
 func iso8601(_ date: Date) -> String {

@@ -141,7 +141,7 @@ struct KeyStrengthCheck: TenantPolicyCheck {
     func findings(in context: PolicyContext) -> [Finding] {
         context.nonAnchorCertificates.enumerated().compactMap { depth, certificate in
             let key = certificate.publicKey
-            let what = depth == 0 ? "the certificate" : "the CA certificate \"\(certificate.subject)\" (chain depth \(depth))"
+            let what = describe(certificate, atDepth: depth)
             switch key.algorithm {
             case .rsa, .rsaPSS:
                 guard key.bits < 2048 else { return nil }
@@ -167,7 +167,7 @@ struct SignatureHashCheck: TenantPolicyCheck {
     func findings(in context: PolicyContext) -> [Finding] {
         context.nonAnchorCertificates.enumerated().compactMap { depth, certificate in
             guard !certificate.hasStrongSignatureHash else { return nil }
-            let what = depth == 0 ? "the certificate" : "the CA certificate \"\(certificate.subject)\" (chain depth \(depth))"
+            let what = describe(certificate, atDepth: depth)
             return Finding(
                 .signatureTooWeak, .policy, depth: depth,
                 "\(what) is signed with \(certificate.signatureAlgorithm); SHA-256 or stronger is required",
