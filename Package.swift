@@ -26,13 +26,18 @@ let package = Package(
         ),
         .target(
             name: "TenantPKI",
-            dependencies: ["COpenSSL"],
+            dependencies: ["COpenSSL", "GShareTOML"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GShareTOML",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "gshare",
             dependencies: [
                 "TenantPKI",
+                "GShareTOML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -45,6 +50,11 @@ let package = Package(
         .testTarget(
             name: "TenantPKITests",
             dependencies: ["TenantPKI", "GShareTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GShareTOMLTests",
+            dependencies: ["GShareTOML", "GShareTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
