@@ -15,6 +15,8 @@
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/rsa.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
@@ -46,6 +48,13 @@ static inline ASN1_OBJECT *_Nullable COpenSSL_sk_ASN1_OBJECT_value(const STACK_O
 }
 static inline void COpenSSL_EXTENDED_KEY_USAGE_free(EXTENDED_KEY_USAGE *_Nullable eku) {
     sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
+}
+
+static inline int COpenSSL_sk_X509_REVOKED_num(const STACK_OF(X509_REVOKED) *_Nullable sk) {
+    return sk_X509_REVOKED_num(sk);
+}
+static inline X509_REVOKED *_Nullable COpenSSL_sk_X509_REVOKED_value(const STACK_OF(X509_REVOKED) *_Nonnull sk, int i) {
+    return sk_X509_REVOKED_value(sk, i);
 }
 
 // MARK: - Memory and BIOs

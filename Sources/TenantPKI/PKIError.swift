@@ -39,6 +39,20 @@ public struct PKIError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidTime = Code("invalid-time")
         /// A name that is to be listed in `auth.ssl-allow` breaks the name rules.
         public static let invalidCommonName = Code("invalid-common-name")
+        /// A key type name that gshare does not issue.
+        public static let unknownKeyType = Code("unknown-key-type")
+        /// A file or directory that gshare would have to overwrite already exists.
+        public static let alreadyExists = Code("already-exists")
+        /// A file or directory cannot be written.
+        public static let fileUnwritable = Code("file-unwritable")
+        /// A directory is not a gshare CA (or its files are damaged).
+        public static let notACertificateAuthority = Code("not-a-ca")
+        /// An issuance request the CA must refuse (validity beyond the issuer's, bad SAN…).
+        public static let issuanceRefused = Code("issuance-refused")
+        /// A serial number or certificate this CA never issued.
+        public static let unknownSerial = Code("unknown-serial")
+        /// A lab profile that cannot be used.
+        public static let invalidProfile = Code("invalid-profile")
         /// An OpenSSL call failed for a reason other than bad input.
         public static let openSSLFailure = Code("openssl-failure")
     }
