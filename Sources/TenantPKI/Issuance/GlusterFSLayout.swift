@@ -49,10 +49,12 @@ public enum GlusterFSLayout {
 
     /// Writes the layout for `issued` into `directory` (created if needed).
     ///
-    /// Nothing is overwritten: if any target exists, nothing is written. If a write fails
-    /// half-way, what was written is removed again.
+    /// Unless `replacing`, nothing is overwritten: if any target exists, nothing is written.
+    /// With `replacing`, existing files are replaced by new ones (new inodes: a key file that
+    /// was wider than 0600 before is 0600 after). If a write fails half-way, what was
+    /// written is removed again.
     public static func write(
-        _ issued: IssuedCertificate, name: String, to directory: String, peerRoots: [Certificate]
+        _ issued: IssuedCertificate, name: String, to directory: String, peerRoots: [Certificate], replacing: Bool = false
     ) throws -> Outcome {
         let directory = CertificateAuthority.normalized(directory)
         let (anchors, warnings) = trustAnchors(for: issued.profile, ownRoot: issued.root, peerRoots: peerRoots)
@@ -65,14 +67,14 @@ public enum GlusterFSLayout {
             ("\(directory)/glusterfs/glusterfs.key", keyPEM, 0o600),
             ("\(directory)/glusterfs/glusterfs.ca", Array(anchors.map(\.pemString).joined().utf8), 0o644),
         ]
-        if let existing = files.first(where: { SecureFiles.exists($0.path) }) {
+        if !replacing, let existing = files.first(where: { SecureFiles.exists($0.path) }) {
             throw SecureFiles.alreadyExists(existing.path)
         }
         try SecureFiles.makeDirectory("\(directory)/glusterfs", mode: 0o755)
         var written: [String] = []
         do {
             for file in files {
-                try SecureFiles.write(file.bytes, to: file.path, mode: .init(file.mode), existing: .refuse)
+                try SecureFiles.write(file.bytes, to: file.path, mode: .init(file.mode), existing: replacing ? .replace : .refuse)
                 written.append(file.path)
             }
         } catch {
