@@ -102,6 +102,16 @@ public struct TOMLError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unknownKey = Code("unknown-key")
         /// A key the configuration requires is absent.
         public static let missingKey = Code("missing-key")
+
+        /// Every code, in the order declared above.
+        public static let all: [Code] = [
+            .fileUnreadable, .inputTooLarge, .invalidUTF8, .nulByte, .controlCharacter, .nestingTooDeep, .emptyKey,
+            .invalidKey, .missingEquals, .missingValue, .invalidValue, .junkAfterValue, .invalidTableHeader,
+            .unterminatedString, .invalidEscape, .unterminatedArray, .unterminatedInlineTable, .invalidInlineTable,
+            .invalidInteger, .integerOverflow, .duplicateKey, .tableRedefined, .keyIsValueAndTable, .inlineTableExtended,
+            .unsupportedFloat, .unsupportedDateTime, .unsupportedMultilineString, .unsupportedArrayOfTables, .wrongType,
+            .unknownKey, .missingKey,
+        ]
     }
 
     /// What kind of error this is.

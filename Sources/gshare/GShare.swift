@@ -18,8 +18,9 @@ struct GShare: AsyncParsableCommand {
             Start with:
               gshare cert inspect tenant-a.pem
               gshare cert verify tenant-a.pem --ca tenant-root.pem --untrusted tenant-int.pem
+              gshare pki lab --dir pki/out     (a lab PKI: both hierarchies, nodes, tenants, CRLs)
             """,
         version: "0.1.0",
-        subcommands: [Cert.self]
+        subcommands: [Cert.self, Pki.self]
     )
 }

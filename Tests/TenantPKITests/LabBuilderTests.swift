@@ -59,4 +59,40 @@ struct LabBuilderTests {
         } throws: { ($0 as? PKIError)?.code == .invalidProfile }
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/lab"))
     }
+
+    @Test func theCheckedInLabProfileDescribesTheLab() throws {
+        let profile = try LabProfile.load(fromFile: repositoryRoot.appendingPathComponent("pki/lab.toml").path)
+        #expect(profile.nodes.map(\.value) == ["gluster-node-1"])
+        #expect(profile.manager.value == "gshare-manager")
+        #expect(profile.tenants.map(\.value) == ["tenant-a", "tenant-b", "tenant-c"])
+        #expect(profile.nodeSubjectAlternativeNames.map(\.description) == ["IP:127.0.0.2"])
+        #expect(profile.nodeHierarchy.rootCommonName == "gshare Lab Node Root")
+        #expect(profile.tenantHierarchy.intermediateCommonName == "gshare Lab Tenant Intermediate")
+        #expect(profile.leafKeyType == .p256 && profile.leafDays == 825 && profile.crlDays == 30)
+    }
+
+    /// Each bad profile is refused with the file, the line and what to change.
+    @Test(arguments: [
+        ("tenants = [\"tenant-a\", \"tenant*\"]\n", "lab.toml:1: tenants", "'*'"),
+        ("nodes = [\"n1\"]\ntennants = [\"x\"]\n", "lab.toml:2:1: unknown key \"tennants\"", "known keys"),
+        ("[leaves]\nkey_type = \"rsa1024\"\n", "lab.toml:2: leaves.key_type", "p256"),
+        ("[leaves]\ndays = \"825\"\n", "lab.toml:2:1: \"leaves.days\" must be an integer", "string"),
+        ("[node_ca]\nroot_days = 0\n", "lab.toml:2: node_ca.root_days", "1 to 36500"),
+        ("node_sans = [\"IP:999.1.1.1\"]\n", "lab.toml:1: node_sans", "IPv4"),
+        ("manager = \"a b\"\n", "lab.toml:1: manager", "space"),
+        ("nodes = [\"n1\"\n", "lab.toml:1:", "unterminated"),
+    ])
+    func aBadProfileIsRefusedNamingTheLine(_ text: String, _ place: String, _ detail: String) throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("lab.toml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect {
+            try LabProfile.load(fromFile: path)
+        } throws: { error in
+            guard let error = error as? PKIError, error.code == .invalidProfile else { return false }
+            let message = error.description.replacingOccurrences(of: folder.path + "/", with: "")
+            return message.contains(place) && message.contains(detail)
+        }
+    }
 }

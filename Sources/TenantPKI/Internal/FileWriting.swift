@@ -30,15 +30,20 @@ enum SecureFiles {
     }
 
     static func write(_ bytes: [UInt8], to path: String, mode: mode_t, existing: Existing) throws {
+        let staged = try stage(bytes, for: path, mode: mode)
+        try commit(staged, to: path, existing: existing)
+    }
+
+    /// Writes `bytes` to a new temporary file beside `path`, with its final `mode`.
+    /// Pair with ``commit(_:to:existing:)`` (or ``remove(_:)`` to abandon it): writing every
+    /// file of a set first and moving them into place afterwards keeps a failed write from
+    /// leaving half a set behind.
+    static func stage(_ bytes: [UInt8], for path: String, mode: mode_t) throws -> String {
         let directory = parentDirectory(of: path)
         var template = Array("\(directory)/.gshare-tmp-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw failure(path, "create a file in \(directory)", errno) }
         let temporary = string(fromCString: template)
-        var committed = false
-        defer {
-            if !committed { unlink(temporary) }
-        }
         do {
             defer { close(fd) }
             guard fchmod(fd, mode) == 0 else { throw failure(path, "set the mode of", errno) }
@@ -51,18 +56,25 @@ enum SecureFiles {
                 }
                 offset += written
             }
+        } catch {
+            unlink(temporary)
+            throw error
         }
+        return temporary
+    }
+
+    /// Moves a staged file into place; on failure the staged file is removed.
+    static func commit(_ staged: String, to path: String, existing: Existing) throws {
+        defer { unlink(staged) }  // after rename it no longer exists; after link it is a second name
         switch existing {
         case .replace:
-            guard rename(temporary, path) == 0 else { throw failure(path, "replace", errno) }
+            guard rename(staged, path) == 0 else { throw failure(path, "replace", errno) }
         case .refuse:
-            guard link(temporary, path) == 0 else {
+            guard link(staged, path) == 0 else {
                 if errno == EEXIST { throw alreadyExists(path) }
                 throw failure(path, "create", errno)
             }
-            unlink(temporary)
         }
-        committed = true
     }
 
     static func write(_ text: String, to path: String, mode: mode_t, existing: Existing) throws {
@@ -110,7 +122,7 @@ enum SecureFiles {
 
     static func alreadyExists(_ path: String) -> PKIError {
         PKIError(
-            .alreadyExists, path: path, reason: "already exists; gshare never overwrites keys, certificates or CAs",
+            .alreadyExists, path: path, reason: "already exists, and gshare never overwrites keys, certificates or CAs",
             hint: "choose another name or folder, or move the old one away first")
     }
 

@@ -29,6 +29,9 @@ public enum CRLPublisher {
     public static func publish(
         for authorities: [CertificateAuthority], days: Int = 30, now: Date = Date(), to directory: String
     ) throws -> Outcome {
+        guard (1...3650).contains(days) else {
+            throw PKIError(.issuanceRefused, path: "--days \(days)", reason: "a CRL must be valid 1 to 3650 days", hint: "choose a sensible --days")
+        }
         let directory = CertificateAuthority.normalized(directory)
         let hashed = "\(directory)/hashed"
         try SecureFiles.makeDirectory(hashed, mode: 0o755)
@@ -57,7 +60,7 @@ public enum CRLPublisher {
         for file in strays.sorted() where file.range(of: #"^[0-9a-f]{8}\.[0-9]+$"#, options: .regularExpression) != nil {
             warnings.append("\(hashed)/\(file) looks like a CA certificate: in ssl.crl-path it becomes a TRUST ANCHOR. Remove it")
         }
-        for file in strays.sorted() where file.hasSuffix(".r0") || file.range(of: #"\.r[0-9]+$"#, options: .regularExpression) != nil {
+        for file in strays.sorted() where file.range(of: #"\.r[0-9]+$"#, options: .regularExpression) != nil {
             if !usedNames.contains(file) {
                 warnings.append("\(hashed)/\(file) is a CRL gshare did not write in this run: check it belongs to a CA still in use")
             }

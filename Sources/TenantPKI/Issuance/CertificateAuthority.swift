@@ -78,7 +78,7 @@ public final class CertificateAuthority: Sendable {
         for file in ["ca.pem", "ca.key", "ca.json"] where SecureFiles.exists("\(directory)/\(file)") {
             throw PKIError(
                 .alreadyExists, path: directory, reason: "already holds a CA (\(file))",
-                hint: "gshare never overwrites a CA: choose another --dir, or remove the old CA deliberately")
+                hint: "choose another --dir, or remove the old CA deliberately (gshare never overwrites a CA)")
         }
         guard !commonName.isEmpty, !commonName.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }),
             commonName.utf8.count <= 64

@@ -51,8 +51,9 @@ public enum GlusterFSLayout {
     ///
     /// Unless `replacing`, nothing is overwritten: if any target exists, nothing is written.
     /// With `replacing`, existing files are replaced by new ones (new inodes: a key file that
-    /// was wider than 0600 before is 0600 after). If a write fails half-way, what was
-    /// written is removed again.
+    /// was wider than 0600 before is 0600 after). All files are written under temporary
+    /// names first, so a failed write (disk full…) changes nothing; only a failing rename
+    /// (not expected within one folder) could leave a mix.
     public static func write(
         _ issued: IssuedCertificate, name: String, to directory: String, peerRoots: [Certificate], replacing: Bool = false
     ) throws -> Outcome {
@@ -71,14 +72,23 @@ public enum GlusterFSLayout {
             throw SecureFiles.alreadyExists(existing.path)
         }
         try SecureFiles.makeDirectory("\(directory)/glusterfs", mode: 0o755)
+        // Stage every file first: a failed write then changes nothing.
+        var staged: [String] = []
+        do {
+            for file in files { staged.append(try SecureFiles.stage(file.bytes, for: file.path, mode: .init(file.mode))) }
+        } catch {
+            staged.forEach(SecureFiles.remove)
+            throw error
+        }
         var written: [String] = []
         do {
-            for file in files {
-                try SecureFiles.write(file.bytes, to: file.path, mode: .init(file.mode), existing: replacing ? .replace : .refuse)
+            for (file, temporary) in zip(files, staged) {
+                try SecureFiles.commit(temporary, to: file.path, existing: replacing ? .replace : .refuse)
                 written.append(file.path)
             }
         } catch {
-            written.forEach(SecureFiles.remove)
+            staged.forEach(SecureFiles.remove)
+            if !replacing { written.forEach(SecureFiles.remove) }
             throw error
         }
         return Outcome(written: written, warnings: warnings)

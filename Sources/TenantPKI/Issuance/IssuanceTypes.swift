@@ -136,7 +136,7 @@ public struct IssuedCertificate: Sendable {
     /// Leaf, then intermediates, as PEM (`glusterfs.pem`).
     public var chainPEM: String { ([certificate] + intermediates).map(\.pemString).joined() }
 
-    var record: IssuanceRecord {
+    public var record: IssuanceRecord {
         IssuanceRecord(
             status: .valid, serial: certificate.serialNumberHex,
             commonName: certificate.glusterFSName.displayText, profile: profile.rawValue,
