@@ -295,7 +295,8 @@ public final class CertificateAuthority: Sendable {
             }
             records.append(IssuanceRecord(
                 status: status, serial: fields[1], commonName: fields[2], profile: fields[3], notBefore: notBefore,
-                notAfter: notAfter, revokedAt: try? RFC3339.parse(fields[6]), reason: RevocationReason(rawValue: fields[7])))
+                notAfter: notAfter, revokedAt: fields[6] == "-" ? nil : try? RFC3339.parse(fields[6]),
+                reason: RevocationReason(rawValue: fields[7])))
         }
         return records
     }
