@@ -2,6 +2,7 @@
 // gshare — TenantPKI
 //===----------------------------------------------------------------------===//
 
+internal import COpenSSL
 public import struct Foundation.Date
 #if canImport(Glibc)
 internal import Glibc
