@@ -13,9 +13,8 @@ struct PKICommandTests {
     static func gshare(_ arguments: String...) throws -> ProcessResult { try runProcess(EndToEndTests.binary, arguments) }
 
     /// Runs the binary with `directory` as its current folder (for defaults relative to it).
-    /// The folder and arguments reach `sh` as positional parameters, never as script text.
     static func gshare(in directory: URL, _ arguments: String...) throws -> ProcessResult {
-        try runProcess("/bin/sh", ["-c", #"cd "$1" && shift && exec "$@""#, "sh", directory.path, EndToEndTests.binary] + arguments)
+        try runProcess(EndToEndTests.binary, arguments, in: directory)
     }
 
     static func json(_ result: ProcessResult) throws -> [String: Any] {
