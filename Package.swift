@@ -14,6 +14,8 @@ let package = Package(
     products: [
         .executable(name: "gshare", targets: ["gshare"]),
         .library(name: "TenantPKI", targets: ["TenantPKI"]),
+        .library(name: "GlusterFSAPI", targets: ["GlusterFSAPI"]),
+        .executable(name: "gshare-gfapi-worker", targets: ["gshare-gfapi-worker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -29,6 +31,22 @@ let package = Package(
             dependencies: ["COpenSSL", "GShareTOML"],
             swiftSettings: swiftSettings
         ),
+        // libgfapi. No pkgConfig: SwiftPM cannot parse glusterfs-api.pc (a C comment on its
+        // Version line); the header defines what its Cflags would.
+        .systemLibrary(
+            name: "CGlusterFSAPI",
+            providers: [.apt(["libglusterfs-dev"])]
+        ),
+        .target(
+            name: "GlusterFSAPI",
+            dependencies: ["CGlusterFSAPI"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "gshare-gfapi-worker",
+            dependencies: ["GlusterFSAPI"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "GShareTOML",
             swiftSettings: swiftSettings
@@ -38,6 +56,8 @@ let package = Package(
             dependencies: [
                 "TenantPKI",
                 "GShareTOML",
+                "GlusterFSAPI",
+                "gshare-gfapi-worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -53,6 +73,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "GlusterFSAPITests",
+            dependencies: ["GlusterFSAPI", "gshare-gfapi-worker", "TenantPKI", "GShareTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "GShareTOMLTests",
             dependencies: ["GShareTOML", "GShareTestSupport"],
             swiftSettings: swiftSettings
@@ -62,6 +87,7 @@ let package = Package(
             dependencies: [
                 "gshare",
                 "TenantPKI",
+                "GlusterFSAPI",
                 "GShareTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -1,0 +1,141 @@
+//===----------------------------------------------------------------------===//
+// gshare — GlusterFSAPI
+//===----------------------------------------------------------------------===//
+
+internal import CGlusterFSAPI
+#if canImport(Glibc)
+internal import Glibc
+#endif
+
+/// An open file in a volume: owns a `glfs_fd_t` and keeps its ``GlusterVolume`` alive.
+///
+/// Reads and writes go on from the current offset. ``close()`` reports whether the
+/// bricks accepted the data; `deinit` closes a file that was not closed, ignoring errors.
+/// Not `Sendable`: use it from one thread.
+public final class GlusterFile {
+    private var fd: OpaquePointer?
+    /// The volume this file lives in (kept alive while the file is open).
+    public let volume: GlusterVolume
+    /// The path inside the volume.
+    public let path: String
+
+    /// Adopts an open `glfs_fd_t *` (from `glfs_open`/`glfs_creat`): the file closes it.
+    init(takingOwnership fd: OpaquePointer, volume: GlusterVolume, path: String) {
+        self.fd = fd
+        self.volume = volume
+        self.path = path
+    }
+
+    deinit {
+        if let fd { glfs_close(fd) }
+    }
+
+    private func openHandle(_ operation: String) throws -> OpaquePointer {
+        guard let fd else {
+            throw GlusterFSError(.invalidArgument, errno: EBADF, operation: operation, path: path, message: "the file is closed")
+        }
+        return fd
+    }
+
+    /// Writes all of `bytes` (`glfs_write`, repeated until done).
+    /// - Throws: ``GlusterFSError`` `operationFailed` with errno and path.
+    public func write(_ bytes: [UInt8]) throws {
+        let fd = try openHandle("glfs_write")
+        var offset = 0
+        while offset < bytes.count {
+            CGlusterFSAPI_clear_errno()
+            let written = bytes.withUnsafeBytes { buffer in
+                glfs_write(fd, buffer.baseAddress! + offset, buffer.count - offset, 0)
+            }
+            if written < 0 {
+                let code = CGlusterFSAPI_errno()
+                if code == EINTR { continue }
+                throw volume.operationError("glfs_write", path, errno: code)
+            }
+            if written == 0 {
+                throw GlusterFSError(.operationFailed, errno: EIO, operation: "glfs_write", path: path, message: "wrote 0 bytes")
+            }
+            offset += written
+        }
+    }
+
+    /// Reads up to `count` bytes (`glfs_read`); an empty array means end of file.
+    public func read(upTo count: Int) throws -> [UInt8] {
+        let fd = try openHandle("glfs_read")
+        guard count > 0 else { return [] }
+        var buffer = [UInt8](repeating: 0, count: count)
+        while true {
+            CGlusterFSAPI_clear_errno()
+            let got = buffer.withUnsafeMutableBytes { glfs_read(fd, $0.baseAddress, $0.count, 0) }
+            if got < 0 {
+                let code = CGlusterFSAPI_errno()
+                if code == EINTR { continue }
+                throw volume.operationError("glfs_read", path, errno: code)
+            }
+            buffer.removeSubrange(got...)
+            return buffer
+        }
+    }
+
+    /// Closes the file (`glfs_close`): gfapi waits for the bricks, so a failed write can
+    /// show up only here. Closing twice is a no-op.
+    public func close() throws {
+        guard let fd else { return }
+        self.fd = nil
+        CGlusterFSAPI_clear_errno()
+        if glfs_close(fd) != 0 {
+            throw volume.operationError("glfs_close", path, errno: CGlusterFSAPI_errno())
+        }
+    }
+}
+
+/// An open directory in a volume: owns a `glfs_fd_t` from `glfs_opendir` and keeps its
+/// ``GlusterVolume`` alive; `deinit` runs `glfs_closedir`.
+final class GlusterDirectory {
+    private let fd: OpaquePointer
+    let volume: GlusterVolume
+    let path: String
+
+    init(takingOwnership fd: OpaquePointer, volume: GlusterVolume, path: String) {
+        self.fd = fd
+        self.volume = volume
+        self.path = path
+    }
+
+    deinit { glfs_closedir(fd) }
+
+    /// One entry read by ``next()``: its name, kind and size (`st_size`, 0 when unknown).
+    struct Entry {
+        let name: String
+        let kind: GlusterFileKind
+        let size: Int64
+    }
+
+    /// The next entry, "." and ".." included; nil at the end (`glfs_readdirplus_r`).
+    func next() throws -> Entry? {
+        var info = Glibc.stat()
+        var entry = dirent()
+        var result: UnsafeMutablePointer<dirent>?
+        let status = glfs_readdirplus_r(fd, &info, &entry, &result)
+        if status != 0 {
+            // readdir_r-style: the error is the return value (gfapi also sets errno).
+            let code = status > 0 ? status : CGlusterFSAPI_errno()
+            throw volume.operationError("glfs_readdirplus_r", path, errno: code)
+        }
+        guard result != nil else { return nil }
+        let name = withUnsafeBytes(of: &entry.d_name) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        var kind = GlusterFileKind(directoryEntryType: entry.d_type)
+        if kind == .unknown { kind = GlusterFileKind(mode: info.st_mode) }
+        if kind == .unknown {
+            // Neither the entry nor readdirplus's stat says: ask.
+            var fresh = Glibc.stat()
+            if glfs_lstat(volume.handle, joinPath(path, name), &fresh) == 0 {
+                kind = GlusterFileKind(mode: fresh.st_mode)
+                info = fresh
+            }
+        }
+        return Entry(name: name, kind: kind, size: kind == .regular ? Int64(info.st_size) : 0)
+    }
+}

@@ -1,0 +1,139 @@
+//===----------------------------------------------------------------------===//
+// gshare — GlusterFSAPI
+//===----------------------------------------------------------------------===//
+
+#if canImport(Glibc)
+internal import Glibc
+#endif
+
+/// What kind of file a directory entry is.
+public struct GlusterFileKind: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    private init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public static let regular = GlusterFileKind("file")
+    public static let directory = GlusterFileKind("directory")
+    public static let symbolicLink = GlusterFileKind("symlink")
+    /// A device, FIFO or socket.
+    public static let other = GlusterFileKind("other")
+    /// Neither the directory entry nor `stat` said.
+    public static let unknown = GlusterFileKind("unknown")
+
+    static let all: [GlusterFileKind] = [.regular, .directory, .symbolicLink, .other, .unknown]
+
+    public init(from decoder: any Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        self = Self.all.first { $0.rawValue == raw } ?? .unknown
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    init(mode: mode_t) {
+        switch mode & S_IFMT {
+        case 0: self = .unknown
+        case S_IFREG: self = .regular
+        case S_IFDIR: self = .directory
+        case S_IFLNK: self = .symbolicLink
+        default: self = .other
+        }
+    }
+
+    init(directoryEntryType type: UInt8) {
+        switch Int(type) {
+        case Int(DT_REG): self = .regular
+        case Int(DT_DIR): self = .directory
+        case Int(DT_LNK): self = .symbolicLink
+        case Int(DT_UNKNOWN): self = .unknown
+        default: self = .other
+        }
+    }
+}
+
+/// One file or directory met by a walk.
+public struct GlusterDirectoryEntry: Hashable, Sendable, Codable {
+    /// The absolute path inside the volume.
+    public let path: String
+    public let kind: GlusterFileKind
+    /// The size in bytes for a regular file, else 0.
+    public let size: Int64
+    /// 1 for an entry of the walk's starting directory, 2 one level down, and so on.
+    public let depth: Int
+
+    public init(path: String, kind: GlusterFileKind, size: Int64, depth: Int) {
+        self.path = path
+        self.kind = kind
+        self.size = size
+        self.depth = depth
+    }
+}
+
+/// A volume's capacity and usage, as `statvfs` reports it.
+public struct GlusterVolumeSpace: Hashable, Sendable, Codable {
+    public let blockSize: UInt64
+    /// The unit of the block counts.
+    public let fragmentSize: UInt64
+    public let totalBlocks: UInt64
+    public let freeBlocks: UInt64
+    /// Free blocks an unprivileged user may use.
+    public let availableBlocks: UInt64
+    public let totalFiles: UInt64
+    public let freeFiles: UInt64
+    public let maximumNameLength: UInt64
+
+    public init(
+        blockSize: UInt64, fragmentSize: UInt64, totalBlocks: UInt64, freeBlocks: UInt64, availableBlocks: UInt64,
+        totalFiles: UInt64, freeFiles: UInt64, maximumNameLength: UInt64
+    ) {
+        self.blockSize = blockSize
+        self.fragmentSize = fragmentSize
+        self.totalBlocks = totalBlocks
+        self.freeBlocks = freeBlocks
+        self.availableBlocks = availableBlocks
+        self.totalFiles = totalFiles
+        self.freeFiles = freeFiles
+        self.maximumNameLength = maximumNameLength
+    }
+
+    private var unit: UInt64 { fragmentSize != 0 ? fragmentSize : blockSize }
+    /// The volume's size in bytes.
+    public var totalBytes: UInt64 { totalBlocks &* unit }
+    /// Free bytes (including any reserve).
+    public var freeBytes: UInt64 { freeBlocks &* unit }
+    /// Bytes an unprivileged user may still write.
+    public var availableBytes: UInt64 { availableBlocks &* unit }
+}
+
+/// What a wipe removed so far (also its progress reports).
+public struct WipeCounts: Hashable, Sendable, Codable {
+    /// Regular files unlinked.
+    public var files: Int = 0
+    /// Directories removed.
+    public var directories: Int = 0
+    /// Symbolic links and other non-directories unlinked.
+    public var others: Int = 0
+    /// Bytes in the files unlinked (their sizes as listed).
+    public var bytes: Int64 = 0
+    /// Entries already gone when the wipe reached them (`ENOENT`: a concurrent or
+    /// interrupted earlier wipe removed them).
+    public var alreadyGone: Int = 0
+    /// Entries that could not be removed.
+    public var failures: Int = 0
+
+    public init() {}
+
+    /// Every entry handled: removed, already gone or failed.
+    public var handled: Int { files + directories + others + alreadyGone + failures }
+}
+
+/// What a fill created.
+public struct FillCounts: Hashable, Sendable, Codable {
+    public var files: Int = 0
+    public var directories: Int = 0
+    public var bytes: Int64 = 0
+
+    public init() {}
+}

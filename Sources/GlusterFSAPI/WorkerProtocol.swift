@@ -1,0 +1,221 @@
+//===----------------------------------------------------------------------===//
+// gshare — GlusterFSAPI
+//===----------------------------------------------------------------------===//
+
+// The protocol between IsolatedGlusterClient (parent) and gshare-gfapi-worker (child):
+//
+//   stdin   one JSON WorkerRequest, then EOF
+//   stdout  JSON lines: zero or more events, then exactly one {"event":"result",…};
+//           the worker exits right after the result (never calling glfs_fini)
+//   stderr  free text (diagnostics only)
+
+/// What the worker is asked to do once connected.
+package enum WorkerOperation: Sendable, Hashable, Codable {
+    /// Connect, write + read back + unlink a small file at `path`.
+    case probe(path: String)
+    /// Delete everything but `/.trashcan`.
+    case wipe(WipeOptions)
+    /// Create `files` files in `directories` leaf directories under `root`.
+    case fill(files: Int, directories: Int, root: String, bytesPerFile: Int)
+    /// statvfs of `path`.
+    case statvfs(path: String)
+    /// Walk from `path`, sending at most `limit` entries.
+    case walk(path: String, limit: Int)
+
+    private enum Keys: String, CodingKey {
+        case kind, path, files, directories, root, bytesPerFile, limit, emptyTrashcan, progressInterval, batchSize
+    }
+
+    package var kind: String {
+        switch self {
+        case .probe: "probe"
+        case .wipe: "wipe"
+        case .fill: "fill"
+        case .statvfs: "statvfs"
+        case .walk: "walk"
+        }
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(kind, forKey: .kind)
+        switch self {
+        case .probe(let path), .statvfs(let path):
+            try container.encode(path, forKey: .path)
+        case .wipe(let options):
+            try container.encode(options.emptyTrashcan, forKey: .emptyTrashcan)
+            try container.encode(options.progressInterval, forKey: .progressInterval)
+            try container.encode(options.batchSize, forKey: .batchSize)
+        case .fill(let files, let directories, let root, let bytesPerFile):
+            try container.encode(files, forKey: .files)
+            try container.encode(directories, forKey: .directories)
+            try container.encode(root, forKey: .root)
+            try container.encode(bytesPerFile, forKey: .bytesPerFile)
+        case .walk(let path, let limit):
+            try container.encode(path, forKey: .path)
+            try container.encode(limit, forKey: .limit)
+        }
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        let kind = try container.decode(String.self, forKey: .kind)
+        switch kind {
+        case "probe": self = .probe(path: try container.decode(String.self, forKey: .path))
+        case "statvfs": self = .statvfs(path: try container.decodeIfPresent(String.self, forKey: .path) ?? "/")
+        case "wipe":
+            let defaults = WipeOptions()
+            self = .wipe(
+                WipeOptions(
+                    emptyTrashcan: try container.decodeIfPresent(Bool.self, forKey: .emptyTrashcan) ?? defaults.emptyTrashcan,
+                    progressInterval: try container.decodeIfPresent(Int.self, forKey: .progressInterval) ?? defaults.progressInterval,
+                    batchSize: try container.decodeIfPresent(Int.self, forKey: .batchSize) ?? defaults.batchSize))
+        case "fill":
+            self = .fill(
+                files: try container.decode(Int.self, forKey: .files),
+                directories: try container.decodeIfPresent(Int.self, forKey: .directories) ?? 1,
+                root: try container.decodeIfPresent(String.self, forKey: .root) ?? "/gshare-fill",
+                bytesPerFile: try container.decodeIfPresent(Int.self, forKey: .bytesPerFile) ?? 64)
+        case "walk":
+            self = .walk(
+                path: try container.decodeIfPresent(String.self, forKey: .path) ?? "/",
+                limit: try container.decodeIfPresent(Int.self, forKey: .limit) ?? 100_000)
+        default:
+            throw DecodingError.dataCorruptedError(
+                forKey: .kind, in: container, debugDescription: "unknown operation \"\(kind)\" (probe, wipe, fill, statvfs, walk)")
+        }
+    }
+}
+
+/// The one request a worker reads on stdin.
+package struct WorkerRequest: Sendable, Hashable, Codable {
+    /// 1 for this version.
+    package var protocolVersion: Int
+    package var connection: GlusterConnection
+    package var operation: WorkerOperation
+    /// The worker reports `timedOut` and exits this long after it started.
+    package var deadlineSeconds: Double
+    /// Keep the gfapi log in this file (appended to); nil = a private temporary file,
+    /// deleted at once.
+    package var logFile: String?
+
+    package init(connection: GlusterConnection, operation: WorkerOperation, deadlineSeconds: Double, logFile: String? = nil) {
+        self.protocolVersion = 1
+        self.connection = connection
+        self.operation = operation
+        self.deadlineSeconds = deadlineSeconds
+        self.logFile = logFile
+    }
+}
+
+/// One line the worker writes on stdout.
+package struct WorkerMessage: Sendable, Hashable, Codable {
+    /// "connected", "progress", "entry" or "result".
+    package var event: String
+
+    // connected / result
+    /// Milliseconds from the worker's start until glfs_init returned.
+    package var connectMilliseconds: Int?
+
+    // progress / result
+    package var wipe: WipeCounts?
+    package var fill: FillCounts?
+
+    // entry
+    package var entry: GlusterDirectoryEntry?
+
+    // result
+    package var outcome: GlusterAccessOutcome?
+    /// A ``GlusterFSError/Code`` raw value when the outcome is not ok.
+    package var code: String?
+    package var errno: Int32?
+    package var operation: String?
+    package var path: String?
+    package var message: String?
+    /// gfapi log lines (warnings and errors) that explain a failure.
+    package var log: [String]?
+    /// Milliseconds from the worker's start until the result.
+    package var elapsedMilliseconds: Int?
+    package var probeBytes: Int?
+    package var wipeReport: WipeReport?
+    package var space: GlusterVolumeSpace?
+    /// For a walk: true when more entries exist than were sent.
+    package var truncated: Bool?
+
+    package init(event: String) { self.event = event }
+
+    package static func progress(_ counts: WipeCounts) -> WorkerMessage {
+        var message = WorkerMessage(event: "progress")
+        message.wipe = counts
+        return message
+    }
+
+    package static func progress(_ counts: FillCounts) -> WorkerMessage {
+        var message = WorkerMessage(event: "progress")
+        message.fill = counts
+        return message
+    }
+
+    /// A result for an outcome other than ok.
+    package static func failure(
+        _ outcome: GlusterAccessOutcome, code: GlusterFSError.Code, errno: Int32, operation: String, path: String?,
+        message: String, log: [String]
+    ) -> WorkerMessage {
+        var result = WorkerMessage(event: "result")
+        result.outcome = outcome
+        result.code = code.rawValue
+        result.errno = errno
+        result.operation = operation
+        result.path = path
+        result.message = message
+        result.log = log
+        return result
+    }
+}
+
+extension WipeReport {
+    private enum Keys: String, CodingKey { case removed, preserved, failureSamples, elapsedSeconds }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        self.init(
+            removed: try container.decode(WipeCounts.self, forKey: .removed),
+            preserved: try container.decode([String].self, forKey: .preserved),
+            failureSamples: try container.decode([WipeFailure].self, forKey: .failureSamples),
+            elapsed: .milliseconds(Int64((try container.decode(Double.self, forKey: .elapsedSeconds) * 1000).rounded())))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(removed, forKey: .removed)
+        try container.encode(preserved, forKey: .preserved)
+        try container.encode(failureSamples, forKey: .failureSamples)
+        try container.encode(elapsed.seconds, forKey: .elapsedSeconds)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a Double.
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
+
+extension GlusterFSError.Code {
+    static let all: [GlusterFSError.Code] = [
+        .refusedByAuthAllow, .tlsRejected, .glusterdUnreachable, .unknownVolume, .volumeStopped, .timedOut, .cancelled,
+        .connectFailed, .operationFailed, .notConnected, .invalidArgument, .workerUnavailable, .workerFailed,
+    ]
+
+    /// The code with this raw value, if this version knows it.
+    package init?(rawValue: String) {
+        guard let code = Self.all.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = code
+    }
+
+    /// The code that stands for a connection outcome other than ok.
+    package init(outcome: GlusterAccessOutcome) {
+        self = GlusterFSError(outcome: outcome, errno: 0, message: "").code
+    }
+}

@@ -1,0 +1,149 @@
+//===----------------------------------------------------------------------===//
+// gshare — GlusterFSAPI tests
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import GShareTestSupport
+import GlusterFSAPI
+import Testing
+
+/// The worker protocol and the parent's handling of it (no lab needed).
+@Suite("The isolated worker's protocol")
+struct WorkerMechanicsTests {
+    @Test func aRequestSurvivesTheJSONRoundTrip() throws {
+        let connection = GlusterConnection(
+            address: GlusterVolumeAddress(host: "127.0.0.2", volume: "v"),
+            identity: GlusterTLSIdentity(directory: "/etc/ssl/tenant-a/"), transport: .requireTLS)
+        for operation: WorkerOperation in [
+            .probe(path: "/p"), .wipe(WipeOptions(emptyTrashcan: true, progressInterval: 7, batchSize: 9)),
+            .fill(files: 3, directories: 2, root: "/r", bytesPerFile: 5), .statvfs(path: "/"), .walk(path: "/w", limit: 4),
+        ] {
+            let request = WorkerRequest(connection: connection, operation: operation, deadlineSeconds: 1.5, logFile: "/tmp/l")
+            let decoded = try JSONDecoder().decode(WorkerRequest.self, from: JSONEncoder().encode(request))
+            #expect(decoded == request)
+        }
+        #expect(connection.identity?.certificateChain == "/etc/ssl/tenant-a/glusterfs.pem")
+        #expect(connection.address.description == "127.0.0.2:/v")
+    }
+
+    @Test func anUnknownOperationIsRejectedWithTheKnownOnesNamed() throws {
+        let json = #"{"protocolVersion":1,"connection":{"address":{"host":"h","port":24007,"volume":"v"},"transport":"followVolume"},"operation":{"kind":"format"},"deadlineSeconds":1}"#
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(WorkerRequest.self, from: Data(json.utf8)) }
+    }
+
+    @Test func aMissingWorkerIsReportedWithItsPathAndTheFix() throws {
+        let error = #expect(throws: GlusterFSError.self) {
+            try IsolatedGlusterClient(workerPath: URL(fileURLWithPath: "/nonexistent/gshare-gfapi-worker"))
+        }
+        #expect(error?.code == .workerUnavailable)
+        #expect(error?.path == "/nonexistent/gshare-gfapi-worker")
+        #expect(error?.message.contains("GSHARE_GFAPI_WORKER") == true)
+    }
+
+    @Test func theWorkerIsFoundThroughTheEnvironmentVariable() throws {
+        let client = try IsolatedGlusterClient(environment: ["GSHARE_GFAPI_WORKER": workerURL.path])
+        #expect(client.workerPath == workerURL.path)
+    }
+
+    @Test func theWorkerAnswersABadRequestWithAFailedResult() throws {
+        let result = try runWorker(stdin: "not json")
+        #expect(result.status == 2)
+        let message = try JSONDecoder().decode(WorkerMessage.self, from: Data(result.stdout.utf8))
+        #expect(message.event == "result")
+        #expect(message.outcome == .failed)
+        #expect(message.code == GlusterFSError.Code.invalidArgument.rawValue)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aWorkerThatDiesWithoutAResultIsAWorkerFailure() async throws {
+        // /bin/false as the "worker": it exits 1 without a word.
+        let client = try IsolatedGlusterClient(workerPath: URL(fileURLWithPath: "/bin/false"))
+        let connection = GlusterConnection(address: GlusterVolumeAddress(host: "127.0.0.3", volume: "v"), identity: nil)
+        let error = await #expect(throws: GlusterFSError.self) { try await client.probe(connection) }
+        #expect(error?.code == .workerFailed)
+        #expect(error?.message.contains("exited with status 1") == true)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func nothingListeningIsReportedAsGlusterdUnreachableAtOnce() async throws {
+        let connection = GlusterConnection(address: GlusterVolumeAddress(host: "127.0.0.3", volume: "v"), identity: nil)
+        let result = try await IsolatedGlusterClient(workerPath: workerURL).probe(connection)
+        #expect(result.outcome == .glusterdUnreachable)
+        #expect(result.errno == ENOTCONN)
+        #expect(result.elapsed < .seconds(3))
+        #expect(result.logExcerpt.contains { $0.contains("127.0.0.3") })
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aWorkerThatIgnoresItsDeadlineIsKilledAndReportedAsTimedOut() async throws {
+        // A stand-in worker that never answers: only the parent's SIGKILL ends it.
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let script = directory.appendingPathComponent("stuck-worker")
+        try Data("#!/bin/sh\nexec sleep 600\n".utf8).write(to: script)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        var client = try IsolatedGlusterClient(workerPath: script)
+        client.killGrace = .milliseconds(200)
+        let connection = GlusterConnection(address: GlusterVolumeAddress(host: "127.0.0.3", volume: "v"), identity: nil)
+
+        let result = try await client.probe(connection, deadline: .seconds(1))
+        #expect(result.outcome == .timedOut)
+        #expect(result.message.contains("killed"))
+        #expect(result.elapsed >= .seconds(1) && result.elapsed < .seconds(3))
+        await #expect(throws: GlusterFSError(.timedOut, operation: "wipe")) {
+            try await client.wipe(connection, deadline: .milliseconds(300))
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aHangingWorkerDoesNotDelayOthersRunningAtTheSameTime() async throws {
+        // If one worker inherited another's pipe ends, the quick ones would see EOF only
+        // when the slow one exits.
+        let listener = try SilentListener()
+        let client = try IsolatedGlusterClient(workerPath: workerURL)
+        let hanging = GlusterConnection(address: GlusterVolumeAddress(host: "127.0.0.3", port: listener.port, volume: "v"), identity: nil)
+        let unreachable = GlusterConnection(address: GlusterVolumeAddress(host: "127.0.0.3", volume: "v"), identity: nil)
+        let slow = Task { try await client.probe(hanging, deadline: .seconds(4)) }
+        try await Task.sleep(for: .milliseconds(200))
+        try await withThrowingTaskGroup(of: AccessProbeResult.self) { group in
+            for _ in 0..<8 { group.addTask { try await client.probe(unreachable) } }
+            for try await result in group {
+                #expect(result.outcome == .glusterdUnreachable)
+                #expect(result.elapsed < .seconds(2))
+            }
+        }
+        #expect(try await slow.value.outcome == .timedOut)
+        withExtendedLifetime(listener) {}
+    }
+
+    /// Runs the worker with `stdin` as its input.
+    func runWorker(stdin: String) throws -> ProcessResult {
+        let input = try makeTemporaryDirectory().appendingPathComponent("request.json")
+        try Data(stdin.utf8).write(to: input)
+        defer { try? FileManager.default.removeItem(at: input.deletingLastPathComponent()) }
+        return try runProcess("/bin/sh", ["-c", "exec \"$0\" < \"$1\"", workerURL.path, input.path])
+    }
+}
+
+/// How glfs_init failures are told apart (log lines as recorded from the lab).
+@Suite("Classifying glfs_init failures")
+struct GlusterInitFailureTests {
+    @Test func anAuthFailedLineMeansRefusedWhateverTheErrno() {
+        let log = ["[2026-01-01 00:00:00.000000 +0000] I [MSGID: 114046] [client-handshake.c:1107:client_setvolume_cbk] 0-v-client-0: sending AUTH_FAILED event []"]
+        #expect(GlusterInitFailure.classify(errno: EIO, log: log).outcome == .refusedByAuthAllow)
+        #expect(GlusterInitFailure.classify(errno: 0, log: log).outcome == .refusedByAuthAllow)
+    }
+
+    @Test func errnoAloneSeparatesUnknownVolumesAndUnreachableGlusterd() {
+        #expect(GlusterInitFailure.classify(errno: ENOENT, log: []).outcome == .unknownVolume)
+        #expect(GlusterInitFailure.classify(errno: ENOTCONN, log: []).outcome == .glusterdUnreachable)
+        #expect(GlusterInitFailure.classify(errno: EIO, log: []).outcome == .failed)
+    }
+
+    @Test func anExcerptKeepsProblemsAndFallsBackToTheLastLines() {
+        let info = "[t] I [MSGID: 1] [glfs-mgmt.c:841:mgmt_rpc_notify] 0-glfs-mgmt: Failed to connect to remote-host"
+        let error = "[t] E [MSGID: 2] [socket.c:1:x] 0-v-client-0: SSL connect error"
+        #expect(GlusterInitFailure.excerpt([info, error]) == [error])
+        #expect(GlusterInitFailure.excerpt([info]) == [info])
+    }
+}

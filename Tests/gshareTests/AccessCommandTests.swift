@@ -1,0 +1,117 @@
+//===----------------------------------------------------------------------===//
+// gshare — CLI tests
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+import Foundation
+import GShareTestSupport
+import GlusterFSAPI
+import Testing
+
+@testable import gshare
+
+/// `gshare access test` against the real TLS GlusterFS lab (scripts/gluster-lab up).
+@Suite("gshare access test, against the real lab", .serialized)
+struct AccessCommandTests {
+    struct Identity: Decodable {
+        let cert: String
+        let key: String
+        let ca: String
+    }
+
+    struct Lab: Decodable {
+        struct Volumes: Decodable {
+            let access: String
+            let stopped: String
+        }
+
+        let host: String
+        let identities: [String: Identity]
+        let volumes: Volumes
+
+        static func load() throws -> Lab {
+            let path = ProcessInfo.processInfo.environment["GSHARE_LAB_JSON"] ?? "/var/tmp/gshare-lab/lab.json"
+            guard let data = FileManager.default.contents(atPath: path) else {
+                Issue.record("no GlusterFS lab at \(path): run scripts/gluster-lab up (as root) first")
+                throw CocoaError(.fileNoSuchFile)
+            }
+            return try JSONDecoder().decode(Lab.self, from: data)
+        }
+    }
+
+    static func accessTest(_ volume: String, as identity: Identity, _ extra: String...) throws -> ProcessResult {
+        try runProcess(
+            EndToEndTests.binary,
+            ["access", "test", volume, "--cert", identity.cert, "--key", identity.key, "--ca", identity.ca] + extra)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aListedTenantIsAllowedAndExitsZero() throws {
+        let lab = try Lab.load()
+        let result = try Self.accessTest("\(lab.host):/\(lab.volumes.access)", as: try #require(lab.identities["tenant-a"]))
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        #expect(result.stdout.hasPrefix("\"tenant-a\" on \(lab.host):/\(lab.volumes.access): ALLOWED"))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func anUnlistedTenantIsRefusedQuicklyAndExitsOne() throws {
+        let lab = try Lab.load()
+        let start = Date()
+        let result = try Self.accessTest("\(lab.host):/\(lab.volumes.access)", as: try #require(lab.identities["tenant-b"]), "--json")
+        #expect(Date().timeIntervalSince(start) < 5)
+        #expect(result.status == 1)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(document["outcome"] as? String == "refusedByAuthAllow")
+        #expect(document["allowed"] as? Bool == false)
+        #expect(document["commonName"] as? String == "tenant-b")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aStoppedVolumeRefusesAndSaysSo() throws {
+        let lab = try Lab.load()
+        let result = try Self.accessTest("\(lab.host):/\(lab.volumes.stopped)", as: try #require(lab.identities["tenant-a"]))
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("REFUSED — the volume is not started"))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func anUnreachableGlusterdCannotRun() throws {
+        let lab = try Lab.load()
+        let result = try Self.accessTest("127.0.0.3:/\(lab.volumes.access)", as: try #require(lab.identities["tenant-a"]))
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("COULD NOT RUN — nothing answers at glusterd"))
+    }
+
+    @Test func missingIdentityFilesCannotRunAndAreNamed() throws {
+        let result = try runProcess(
+            EndToEndTests.binary,
+            ["access", "test", "127.0.0.2:/gshare-test-access", "--cert", "/nonexistent/c.pem", "--key", "/nonexistent/k", "--ca", "/nonexistent/ca"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("/nonexistent/c.pem: cannot open"))
+    }
+
+    /// Hostile or malformed volume addresses never reach gfapi (or a shell).
+    @Test(arguments: [
+        "127.0.0.2/vol", "127.0.0.2:/", ":/vol", "127.0.0.2:/vol;rm -rf", "127.0.0.2:/$(id)", "host name:/vol", "127.0.0.2:99999:/vol",
+        "[::1:/vol", "127.0.0.2:/vol/sub", "127.0.0.2:/" + String(repeating: "v", count: 65), "-oProxyCommand=x:/vol",
+    ])
+    func malformedAddressesAreRefused(_ text: String) {
+        #expect(throws: GlusterFSError.self) { try GlusterVolumeAddress(parsing: text) }
+    }
+
+    @Test(arguments: [
+        ("127.0.0.2:/gshare-pool-01-1G", "127.0.0.2", 24007, "gshare-pool-01-1G"), ("node1.example:24008:/v_1", "node1.example", 24008, "v_1"),
+        ("[::1]:/vol", "::1", 24007, "vol"), ("[fd00::2]:24010:/vol", "fd00::2", 24010, "vol"),
+    ])
+    func wellFormedAddressesParse(_ text: String, _ host: String, _ port: Int, _ volume: String) throws {
+        #expect(try GlusterVolumeAddress(parsing: text) == GlusterVolumeAddress(host: host, port: port, volume: volume))
+    }
+
+    @Test func accessTestParsesItsOptions() throws {
+        let command = try #require(
+            try GShare.parseAsRoot(["access", "test", "h:/v", "--cert", "c", "--key", "k", "--ca", "a", "--timeout", "5", "--json"])
+                as? GShare.Access.Test)
+        #expect(command.volume == "h:/v" && command.cert == "c" && command.key == "k" && command.ca == "a")
+        #expect(command.timeout == 5 && command.output.json)
+    }
+}
