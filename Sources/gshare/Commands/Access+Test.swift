@@ -130,9 +130,13 @@ struct AccessTestDocument: Codable {
         message = result.message
         errno = result.errno
         operation = result.operation
-        connectMilliseconds = result.connectTime.map { Int($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) }
-        elapsedMilliseconds = Int(result.elapsed.components.seconds * 1000 + result.elapsed.components.attoseconds / 1_000_000_000_000_000)
+        connectMilliseconds = result.connectTime.map(Self.milliseconds)
+        elapsedMilliseconds = Self.milliseconds(result.elapsed)
         notes = identity.notes
         log = result.logExcerpt
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 }
