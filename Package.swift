@@ -51,6 +51,10 @@ let package = Package(
             name: "GShareTOML",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "GlusterDriver",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "gshare",
             dependencies: [
@@ -75,6 +79,11 @@ let package = Package(
         .testTarget(
             name: "GlusterFSAPITests",
             dependencies: ["GlusterFSAPI", "gshare-gfapi-worker", "TenantPKI", "GShareTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GlusterDriverTests",
+            dependencies: ["GlusterDriver", "GShareTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,49 @@
+//===----------------------------------------------------------------------===//
+// gshare — GlusterDriver
+//===----------------------------------------------------------------------===//
+
+/// A gluster CLI call that did not give what was asked: glusterd unreachable, an unknown
+/// volume, a refused command, or output gshare cannot read. Equality compares ``code``.
+public struct GlusterDriverError: Error, Sendable, Hashable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        private init(_ rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        /// "Connection failed. Please check if gluster daemon is operational." (no XML).
+        public static let glusterdUnreachable = Code("glusterd-unreachable")
+        /// opRet -1 with opErrno 30806: the volume does not exist.
+        public static let unknownVolume = Code("unknown-volume")
+        /// opRet != 0 for another reason; ``GlusterDriverError/glusterMessage`` has opErrstr.
+        public static let commandFailed = Code("command-failed")
+        /// The output is not the XML the command gives.
+        public static let malformedOutput = Code("malformed-output")
+    }
+
+    public let code: Code
+    /// The gluster arguments (after `gluster --mode=script --xml`), for messages.
+    public let command: [String]
+    /// What went wrong, and what to do.
+    public let message: String
+    /// glusterd's own words (opErrstr), when it said any.
+    public let glusterMessage: String?
+    /// opErrno, when the XML carried one.
+    public let glusterErrno: Int?
+
+    init(_ code: Code, command: [String], message: String, glusterMessage: String? = nil, glusterErrno: Int? = nil) {
+        self.code = code
+        self.command = command
+        self.message = message
+        self.glusterMessage = glusterMessage
+        self.glusterErrno = glusterErrno
+    }
+
+    public var description: String {
+        var text = "gluster \(command.joined(separator: " ")): \(message)"
+        if let glusterMessage, !glusterMessage.isEmpty { text += " (glusterd: \(glusterMessage))" }
+        return text
+    }
+
+    public static func == (lhs: GlusterDriverError, rhs: GlusterDriverError) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+}

@@ -1,0 +1,85 @@
+//===----------------------------------------------------------------------===//
+// gshare — GlusterDriver
+//===----------------------------------------------------------------------===//
+
+public import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// What one `gluster --mode=script --xml …` run printed, and how it ended.
+public struct GlusterCommandOutput: Sendable, Equatable {
+    public let exitStatus: Int32
+    public let standardOutput: Data
+    public let standardError: String
+
+    public init(exitStatus: Int32, standardOutput: Data, standardError: String) {
+        self.exitStatus = exitStatus
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+    }
+}
+
+/// A parsed `<cliOutput>` document whose opRet was 0.
+///
+/// The gluster CLI's failure conventions, all handled here: most failures exit 0 with
+/// `opRet` -1 and an `opErrstr`; some exit 1 or 2 with XML; with glusterd down it prints
+/// "Connection failed…" with no XML at all.
+struct GlusterCLIDocument {
+    let root: XMLElement
+
+    init(_ output: GlusterCommandOutput, command: [String]) throws {
+        let text = String(decoding: output.standardOutput, as: UTF8.self)
+        if text.contains("Connection failed") || output.standardError.contains("Connection failed") {
+            throw GlusterDriverError(
+                .glusterdUnreachable, command: command,
+                message: "glusterd does not answer; start it (or check the host) and try again")
+        }
+        // FoundationXML traps on empty input: only hand it something that starts like XML.
+        guard text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("<") else {
+            throw GlusterDriverError(
+                .malformedOutput, command: command,
+                message: "the output is not XML (exit status \(output.exitStatus)): \(Self.excerpt(text.isEmpty ? output.standardError : text))")
+        }
+        let document: XMLDocument
+        do {
+            document = try XMLDocument(data: output.standardOutput, options: [])
+        } catch {
+            throw GlusterDriverError(
+                .malformedOutput, command: command,
+                message: "the output is not XML (exit status \(output.exitStatus)): \(Self.excerpt(text.isEmpty ? output.standardError : text))")
+        }
+        guard let root = document.rootElement(), root.name == "cliOutput",
+            let opRetText = root.elements(forName: "opRet").first?.stringValue,
+            let opRet = Int(opRetText.trimmingCharacters(in: .whitespacesAndNewlines))
+        else {
+            throw GlusterDriverError(
+                .malformedOutput, command: command, message: "the XML has no <cliOutput><opRet>: \(Self.excerpt(text))")
+        }
+        let opErrno = root.elements(forName: "opErrno").first?.stringValue.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let opErrstr = root.elements(forName: "opErrstr").first?.stringValue
+        if opRet != 0 {
+            if opErrno == 30806 {
+                throw GlusterDriverError(
+                    .unknownVolume, command: command, message: "the volume does not exist (gluster volume list shows the ones that do)",
+                    glusterMessage: opErrstr, glusterErrno: opErrno)
+            }
+            throw GlusterDriverError(
+                .commandFailed, command: command, message: "glusterd refused the command (opRet \(opRet), opErrno \(opErrno ?? 0))",
+                glusterMessage: opErrstr, glusterErrno: opErrno)
+        }
+        self.root = root
+    }
+
+    static func excerpt(_ text: String) -> String {
+        let flat = text.replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
+        return flat.count > 200 ? String(flat.prefix(200)) + "…" : flat
+    }
+}
+
+extension XMLElement {
+    /// The trimmed text of the first child element called `name`.
+    func text(of name: String) -> String? {
+        elements(forName: name).first?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
