@@ -18,6 +18,8 @@ public struct GlusterDriverError: Error, Sendable, Hashable, CustomStringConvert
         public static let commandFailed = Code("command-failed")
         /// The output is not the XML the command gives.
         public static let malformedOutput = Code("malformed-output")
+        /// The CLI could not be run (missing, timed out).
+        public static let runnerFailed = Code("runner-failed")
     }
 
     public let code: Code
