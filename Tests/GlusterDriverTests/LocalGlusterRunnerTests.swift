@@ -11,19 +11,7 @@ import Testing
 /// The local runner against the real lab's glusterd (scripts/gluster-lab up).
 @Suite("LocalGlusterRunner and GlusterCLI against the real lab")
 struct LocalGlusterRunnerTests {
-    struct Lab: Decodable {
-        struct Pool: Decodable { let name: String }
-        let pool: [Pool]
-
-        static func load() throws -> Lab {
-            let path = ProcessInfo.processInfo.environment["GSHARE_LAB_JSON"] ?? "/var/tmp/gshare-lab/lab.json"
-            guard let data = FileManager.default.contents(atPath: path) else {
-                Issue.record("no GlusterFS lab at \(path): run scripts/gluster-lab up (as root) first")
-                throw CocoaError(.fileNoSuchFile)
-            }
-            return try JSONDecoder().decode(Lab.self, from: data)
-        }
-    }
+    typealias Lab = LabDescription
 
     @Test(.timeLimit(.minutes(1)))
     func oneCallReadsTheWholePoolWithItsTLSPosture() async throws {

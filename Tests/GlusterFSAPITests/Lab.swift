@@ -7,52 +7,13 @@ import GShareTestSupport
 import GlusterFSAPI
 import Testing
 
-/// The real TLS GlusterFS lab started by `scripts/gluster-lab up`, as its lab.json
-/// describes it (`/var/tmp/gshare-lab/lab.json`, or `GSHARE_LAB_JSON`).
-struct Lab: Decodable {
-    struct Identity: Decodable {
-        let cert: String
-        let key: String
-        let ca: String
-    }
+/// The lab as these tests use it: libgfapi identities and connections.
+typealias Lab = LabDescription
 
-    let host: String
-    let identities: [String: Identity]
-    let nodeRoot: String
-    let volumes: [String: String]
-
-    struct Missing: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    static var path: String {
-        ProcessInfo.processInfo.environment["GSHARE_LAB_JSON"] ?? "/var/tmp/gshare-lab/lab.json"
-    }
-
-    /// The lab, or an error (failing the test, never skipping it) that says how to start it.
-    static func load() throws -> Lab {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Missing(description: "no GlusterFS lab: \(path) is missing — run scripts/gluster-lab up")
-        }
-        do {
-            return try JSONDecoder().decode(Lab.self, from: data)
-        } catch {
-            throw Missing(description: "\(path) cannot be read (\(error)) — run scripts/gluster-lab up")
-        }
-    }
-
+extension LabDescription {
     func identity(_ name: String) throws -> GlusterTLSIdentity {
-        guard let identity = identities[name] else {
-            throw Missing(description: "lab.json has no identity \(name) — run scripts/gluster-lab up")
-        }
+        let identity = try identity(named: name)
         return GlusterTLSIdentity(certificateChain: identity.cert, privateKey: identity.key, certificateAuthorities: identity.ca)
-    }
-
-    func volume(_ role: String) throws -> String {
-        guard let name = volumes[role] else {
-            throw Missing(description: "lab.json has no \(role) volume — run scripts/gluster-lab up")
-        }
-        return name
     }
 
     /// `role`'s volume, as `identity`.

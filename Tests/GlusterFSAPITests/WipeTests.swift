@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import GShareTestSupport
 import GlusterFSAPI
 import Synchronization
 import Testing

@@ -13,31 +13,8 @@ import Testing
 /// `gshare access test` against the real TLS GlusterFS lab (scripts/gluster-lab up).
 @Suite("gshare access test, against the real lab", .serialized)
 struct AccessCommandTests {
-    struct Identity: Decodable {
-        let cert: String
-        let key: String
-        let ca: String
-    }
-
-    struct Lab: Decodable {
-        struct Volumes: Decodable {
-            let access: String
-            let stopped: String
-        }
-
-        let host: String
-        let identities: [String: Identity]
-        let volumes: Volumes
-
-        static func load() throws -> Lab {
-            let path = ProcessInfo.processInfo.environment["GSHARE_LAB_JSON"] ?? "/var/tmp/gshare-lab/lab.json"
-            guard let data = FileManager.default.contents(atPath: path) else {
-                Issue.record("no GlusterFS lab at \(path): run scripts/gluster-lab up (as root) first")
-                throw CocoaError(.fileNoSuchFile)
-            }
-            return try JSONDecoder().decode(Lab.self, from: data)
-        }
-    }
+    typealias Identity = LabDescription.Identity
+    typealias Lab = LabDescription
 
     static func accessTest(_ volume: String, as identity: Identity, _ extra: String...) throws -> ProcessResult {
         try runProcess(
@@ -48,16 +25,16 @@ struct AccessCommandTests {
     @Test(.timeLimit(.minutes(1)))
     func aListedTenantIsAllowedAndExitsZero() throws {
         let lab = try Lab.load()
-        let result = try Self.accessTest("\(lab.host):/\(lab.volumes.access)", as: try #require(lab.identities["tenant-a"]))
+        let result = try Self.accessTest("\(lab.host):/\(try lab.volume("access"))", as: try lab.identity(named: "tenant-a"))
         #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
-        #expect(result.stdout.hasPrefix("\"tenant-a\" on \(lab.host):/\(lab.volumes.access): ALLOWED"))
+        #expect(result.stdout.hasPrefix("\"tenant-a\" on \(lab.host):/\(try lab.volume("access")): ALLOWED"))
     }
 
     @Test(.timeLimit(.minutes(1)))
     func anUnlistedTenantIsRefusedQuicklyAndExitsOne() throws {
         let lab = try Lab.load()
         let start = Date()
-        let result = try Self.accessTest("\(lab.host):/\(lab.volumes.access)", as: try #require(lab.identities["tenant-b"]), "--json")
+        let result = try Self.accessTest("\(lab.host):/\(try lab.volume("access"))", as: try lab.identity(named: "tenant-b"), "--json")
         #expect(Date().timeIntervalSince(start) < 5)
         #expect(result.status == 1)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -69,7 +46,7 @@ struct AccessCommandTests {
     @Test(.timeLimit(.minutes(1)))
     func aStoppedVolumeRefusesAndSaysSo() throws {
         let lab = try Lab.load()
-        let result = try Self.accessTest("\(lab.host):/\(lab.volumes.stopped)", as: try #require(lab.identities["tenant-a"]))
+        let result = try Self.accessTest("\(lab.host):/\(try lab.volume("stopped"))", as: try lab.identity(named: "tenant-a"))
         #expect(result.status == 1)
         #expect(result.stdout.contains("REFUSED — the volume is not started"))
     }
@@ -77,7 +54,7 @@ struct AccessCommandTests {
     @Test(.timeLimit(.minutes(1)))
     func anUnreachableGlusterdCannotRun() throws {
         let lab = try Lab.load()
-        let result = try Self.accessTest("127.0.0.3:/\(lab.volumes.access)", as: try #require(lab.identities["tenant-a"]))
+        let result = try Self.accessTest("127.0.0.3:/\(try lab.volume("access"))", as: try lab.identity(named: "tenant-a"))
         #expect(result.status == 2)
         #expect(result.stdout.contains("COULD NOT RUN — nothing answers at glusterd"))
     }
