@@ -53,6 +53,7 @@ let package = Package(
         ),
         .target(
             name: "GlusterDriver",
+            dependencies: ["GShareTOML", "TenantPKI", "GlusterFSAPI"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -61,6 +62,7 @@ let package = Package(
                 "TenantPKI",
                 "GShareTOML",
                 "GlusterFSAPI",
+                "GlusterDriver",
                 "gshare-gfapi-worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -83,7 +85,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GlusterDriverTests",
-            dependencies: ["GlusterDriver", "GShareTestSupport"],
+            dependencies: ["GlusterDriver", "TenantPKI", "GlusterFSAPI", "gshare-gfapi-worker", "GShareTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -97,6 +99,7 @@ let package = Package(
                 "gshare",
                 "TenantPKI",
                 "GlusterFSAPI",
+                "GlusterDriver",
                 "GShareTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
