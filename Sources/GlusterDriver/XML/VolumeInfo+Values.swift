@@ -1,0 +1,14 @@
+//===----------------------------------------------------------------------===//
+// gshare — GlusterDriver
+//===----------------------------------------------------------------------===//
+
+extension VolumeInfo {
+    /// A volume described directly (tests, plans); real volumes come from ``parse(_:command:)``.
+    init(name: String, status: Status, options: [String: String] = [:], id: String = "", bricks: [String] = []) {
+        self.name = name
+        self.id = id
+        self.status = status
+        self.bricks = bricks
+        self.options = options
+    }
+}
