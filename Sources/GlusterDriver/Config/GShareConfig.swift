@@ -1,0 +1,228 @@
+//===----------------------------------------------------------------------===//
+// gshare — GlusterDriver
+//===----------------------------------------------------------------------===//
+
+public import Foundation
+public import TenantPKI
+
+/// gshare's configuration, read from `gshare.toml` (``parse(_:source:baseDirectory:environment:)``,
+/// ``load(fileAt:environment:)``; `docs/gshare.example.toml` documents every key).
+///
+/// The volume keys keep Manila's names (`glusterfs_targets`, `glusterfs_servers`,
+/// `glusterfs_volume_pattern`, `glusterfs_path_to_private_key`,
+/// `glusterfs_server_password`, `glusterfs_mount_point_base`), so a Manila GlusterFS
+/// driver configuration carries over. Relative paths are resolved against the
+/// configuration file's folder; every path held here is absolute.
+public struct GShareConfig: Sendable {
+    /// The file the configuration came from (nil when built in code).
+    public var source: String?
+    /// The volumes managed one per share (`glusterfs_targets`), in configuration order.
+    public var targets: [GlusterTarget]
+    /// The servers whose volumes are discovered by ``volumePattern`` (`glusterfs_servers`).
+    public var servers: [GlusterServer]
+    /// Which discovered volumes are pool volumes, and their sizes (`glusterfs_volume_pattern`).
+    public var volumePattern: VolumePattern?
+    /// The SSH private key for remote servers (`glusterfs_path_to_private_key`).
+    public var privateKeyPath: String?
+    /// The SSH password for remote servers (`glusterfs_server_password`).
+    public var serverPassword: SecretSource?
+    /// Manila's mount point base (`glusterfs_mount_point_base`): accepted, unused while
+    /// gshare wipes volumes through libgfapi instead of mounting them.
+    public var mountPointBase: String?
+    /// gshare's TLS identity (`manager_cert`, `manager_key`, `manager_ca`), used to wipe.
+    public var manager: ManagerIdentity?
+    /// CNs that stay in every `auth.ssl-allow` list: the nodes' and gshare's own (`system_cns`).
+    public var systemCNs: [CommonName]
+    /// The CA certificates tenant certificates must chain to (`tenant_ca`).
+    public var tenantCA: String?
+    /// Where gshare keeps its state (`state_dir`).
+    public var stateDirectory: String
+    /// The gluster CLI (`gluster_cli`), run locally or over SSH.
+    public var glusterCommand: String
+    /// How long one gluster CLI call may take (`command_timeout_seconds`).
+    public var commandTimeout: Duration
+
+    /// The gluster CLI used when `gluster_cli` is absent.
+    public static let defaultGlusterCommand = "/usr/sbin/gluster"
+    /// The timeout used when `command_timeout_seconds` is absent: 120 seconds.
+    public static let defaultCommandTimeout = Duration.seconds(120)
+    /// The timeouts `command_timeout_seconds` accepts, in seconds.
+    public static let commandTimeoutRange = 1...3600
+
+    /// A configuration built in code (tests); nothing is checked.
+    public init(
+        source: String? = nil, targets: [GlusterTarget] = [], servers: [GlusterServer] = [], volumePattern: VolumePattern? = nil,
+        privateKeyPath: String? = nil, serverPassword: SecretSource? = nil, mountPointBase: String? = nil,
+        manager: ManagerIdentity? = nil, systemCNs: [CommonName], tenantCA: String? = nil,
+        stateDirectory: String = "/var/lib/gshare", glusterCommand: String = GShareConfig.defaultGlusterCommand,
+        commandTimeout: Duration = GShareConfig.defaultCommandTimeout
+    ) {
+        self.source = source
+        self.targets = targets
+        self.servers = servers
+        self.volumePattern = volumePattern
+        self.privateKeyPath = privateKeyPath
+        self.serverPassword = serverPassword
+        self.mountPointBase = mountPointBase
+        self.manager = manager
+        self.systemCNs = systemCNs
+        self.tenantCA = tenantCA
+        self.stateDirectory = stateDirectory
+        self.glusterCommand = glusterCommand
+        self.commandTimeout = commandTimeout
+    }
+
+    /// The servers to ask: every target's server plus `glusterfs_servers`, de-duplicated,
+    /// in configuration order.
+    public var allServers: [GlusterServer] {
+        var seen = Set<GlusterServer>()
+        return (targets.map(\.server) + servers).filter { seen.insert($0).inserted }
+    }
+
+    /// Where gshare keeps its state when `state_dir` is absent: `/var/lib/gshare` for root,
+    /// else `$XDG_STATE_HOME/gshare` (when absolute), else `~/.local/state/gshare`.
+    ///
+    /// - Parameters:
+    ///   - environment: the variables to read `XDG_STATE_HOME` and `HOME` from.
+    ///   - isRoot: whether gshare runs as root.
+    public static func defaultStateDirectory(environment: [String: String], isRoot: Bool = geteuid() == 0) -> String {
+        if isRoot { return "/var/lib/gshare" }
+        if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") { return (xdg as NSString).appendingPathComponent("gshare") }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return (home as NSString).appendingPathComponent(".local/state/gshare")
+    }
+
+    /// Things that are allowed but deserve attention: an inline password (and a file others
+    /// may read), an unused mount point base, referenced files that do not exist.
+    ///
+    /// - Parameter checkingFiles: whether to look at the files the configuration names
+    ///   (existence, and the configuration file's permissions).
+    public func warnings(checkingFiles: Bool = true) -> [String] {
+        var warnings: [String] = []
+        if case .inline = serverPassword {
+            var text = "glusterfs_server_password is written inline: the configuration file must be readable only by gshare's user "
+                + "(mode 0600, or 0640 with a trusted group); prefer { file = \"…\" } or { env = \"…\" }"
+            if checkingFiles, let source, let mode = Self.permissions(of: source), mode & 0o037 != 0 {
+                text += ". \(source) has mode \(String(mode, radix: 8, uppercase: false).leftPadded(to: 4)), which lets others read it: chmod 0600 \(source)"
+            }
+            warnings.append(text)
+        }
+        if let mountPointBase {
+            warnings.append(
+                "glusterfs_mount_point_base (\(mountPointBase)) is accepted for Manila compatibility but unused: gshare wipes volumes through libgfapi, without mounting them"
+            )
+        }
+        if checkingFiles {
+            var files: [(String, String)] = []
+            if let privateKeyPath { files.append(("glusterfs_path_to_private_key", privateKeyPath)) }
+            if case .file(let path) = serverPassword { files.append(("glusterfs_server_password", path)) }
+            if let manager {
+                files += [("manager_cert", manager.certificate), ("manager_key", manager.privateKey), ("manager_ca", manager.certificateAuthorities)]
+            }
+            if let tenantCA { files.append(("tenant_ca", tenantCA)) }
+            for (key, path) in files where !FileManager.default.fileExists(atPath: path) {
+                warnings.append("\(key): \(path) does not exist")
+            }
+            if !allServers.filter(\.runsLocally).isEmpty, !FileManager.default.isExecutableFile(atPath: glusterCommand) {
+                warnings.append("gluster_cli: \(glusterCommand) is not an executable file on this machine, and some servers run the CLI locally")
+            }
+        }
+        return warnings
+    }
+
+    static func permissions(of path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: Swift.max(0, width - count)) + self }
+}
+
+/// Which configuration file gshare uses, and why.
+public struct ConfigLocation: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// Why this file was chosen, in the order gshare looks.
+    public enum Reason: String, Sendable, Codable, CustomStringConvertible {
+        /// Given with `--config`.
+        case flag
+        /// Named by `$GSHARE_CONFIG`.
+        case environment
+        /// `gshare.toml` in the current folder.
+        case currentDirectory = "current-directory"
+        /// `/etc/gshare/gshare.toml`.
+        case system
+
+        /// How a person would say it: "given with --config", ….
+        public var description: String {
+            switch self {
+            case .flag: "given with --config"
+            case .environment: "named by $\(GShareConfig.environmentVariable)"
+            case .currentDirectory: "found in the current folder"
+            case .system: "the system-wide file"
+            }
+        }
+    }
+
+    /// The file (absolute).
+    public let path: String
+    /// Why it was chosen.
+    public let reason: Reason
+
+    /// A location.
+    public init(path: String, reason: Reason) {
+        self.path = path
+        self.reason = reason
+    }
+
+    /// `PATH (why)`.
+    public var description: String { "\(path) (\(reason))" }
+}
+
+extension GShareConfig {
+    /// The variable that names the configuration file when `--config` is not given.
+    public static let environmentVariable = "GSHARE_CONFIG"
+    /// The file name looked for in the current folder.
+    public static let fileName = "gshare.toml"
+    /// The system-wide configuration file.
+    public static let systemPath = "/etc/gshare/gshare.toml"
+
+    /// Finds the configuration file: `explicit` (from `--config`), else `$GSHARE_CONFIG`,
+    /// else `./gshare.toml`, else `/etc/gshare/gshare.toml`. An explicit or environment
+    /// path is returned whether or not it exists (loading it then says so); the other two
+    /// are used only when they exist.
+    ///
+    /// - Parameters:
+    ///   - explicit: the `--config` value, if any.
+    ///   - environment: the variables to read `GSHARE_CONFIG` from.
+    ///   - currentDirectory: the folder relative paths and `./gshare.toml` are relative to.
+    ///   - systemPath: the system-wide file (a parameter for tests).
+    /// - Throws: ``GShareConfigError/Code-swift.struct/notFound`` listing where it looked.
+    public static func locate(
+        explicit: String?, environment: [String: String], currentDirectory: String, systemPath: String = GShareConfig.systemPath
+    ) throws(GShareConfigError) -> ConfigLocation {
+        func absolute(_ path: String) -> String {
+            URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: currentDirectory, isDirectory: true)).standardizedFileURL.path
+        }
+        if let explicit {
+            guard !explicit.isEmpty else {
+                throw GShareConfigError(.notFound, message: "--config is empty", hint: "give the path of a gshare.toml")
+            }
+            return ConfigLocation(path: absolute(explicit), reason: .flag)
+        }
+        if let named = environment[environmentVariable], !named.isEmpty {
+            return ConfigLocation(path: absolute(named), reason: .environment)
+        }
+        let local = absolute(fileName)
+        if isRegularFile(local) { return ConfigLocation(path: local, reason: .currentDirectory) }
+        if isRegularFile(systemPath) { return ConfigLocation(path: systemPath, reason: .system) }
+        throw GShareConfigError(
+            .notFound,
+            message: "no configuration: --config was not given, $\(environmentVariable) is not set, and neither \(local) nor \(systemPath) exists",
+            hint: "give one with --config FILE (docs/gshare.example.toml documents every key)")
+    }
+
+    private static func isRegularFile(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
+}

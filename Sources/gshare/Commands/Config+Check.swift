@@ -1,0 +1,52 @@
+//===----------------------------------------------------------------------===//
+// gshare — command-line tool
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+import GlusterDriver
+
+extension GShare.Config {
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate gshare.toml and print the effective configuration (secrets masked).",
+            discussion: """
+                Says which file was used and why (--config, $GSHARE_CONFIG, the current folder, \
+                or /etc/gshare/gshare.toml), then every setting with its defaults filled in and \
+                relative paths resolved. A password is never printed: it shows as \
+                env:VARIABLE, file:PATH or ***inline***. Warnings (an inline password, files that \
+                do not exist, glusterfs_mount_point_base, which is accepted but unused because \
+                wiping goes through libgfapi) go to stderr.
+
+                Exit status: 0 valid; 2 no configuration found, or it is invalid (the message \
+                names the file, line, key and fix; with --json, stdout also gets \
+                {"error": {"code", "message", "file", "line", "key"}}).
+
+                Example:
+                  gshare config check --config /etc/gshare/gshare.toml
+                """
+        )
+
+        @OptionGroup var options: ConfigOptions
+
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let located: (location: ConfigLocation, config: GShareConfig)
+            do {
+                located = try options.located()
+            } catch {
+                Console.printError(error.description)
+                if output.json { try Console.printJSON(ConfigErrorDocument(error)) }
+                throw ExitStatus.couldNotRun
+            }
+            let warnings = located.config.warnings()
+            let document = ConfigDocument(location: located.location, config: located.config, warnings: warnings)
+            if output.json {
+                try Console.printJSON(document)
+            } else {
+                print(ConfigText.render(document))
+            }
+            warnings.forEach(Console.printWarning)
+        }
+    }
+}
