@@ -21,6 +21,6 @@ struct GShare: AsyncParsableCommand {
               gshare pki lab --dir pki/out     (a lab PKI: both hierarchies, nodes, tenants, CRLs)
             """,
         version: "0.1.0",
-        subcommands: [Cert.self, Pki.self, Access.self, Config.self]
+        subcommands: [Cert.self, Pki.self, Config.self, Pool.self, Share.self, Access.self]
     )
 }

@@ -22,11 +22,16 @@ public struct ProcessResult: Sendable {
 
 /// Runs a program with an argument vector (never a shell) and no stdin, draining stdout
 /// and stderr concurrently so a chatty child cannot block on a full pipe.
-public func runProcess(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> ProcessResult {
+///
+/// - Parameter environment: the child's whole environment (default: this process's).
+public func runProcess(_ executable: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil) throws
+    -> ProcessResult
+{
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
+    if let environment { process.environment = environment }
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out

@@ -2,7 +2,7 @@
 // gshare — shared test support (not shipped)
 //===----------------------------------------------------------------------===//
 
-import Foundation
+public import Foundation
 
 /// The real TLS GlusterFS lab started by `scripts/gluster-lab up`, as its lab.json
 /// describes it (`/var/tmp/gshare-lab/lab.json`, or `GSHARE_LAB_JSON`). Integration tests
@@ -20,6 +20,9 @@ public struct LabDescription: Decodable, Sendable {
     }
 
     public let host: String
+    public let serverCN: String
+    public let managerCN: String
+    public let tenantRoot: String
     public let identities: [String: Identity]
     public let nodeRoot: String
     public let pool: [PoolVolume]
@@ -60,5 +63,27 @@ public struct LabDescription: Decodable, Sendable {
             throw Missing(description: "lab.json has no \(role) volume — run scripts/gluster-lab up")
         }
         return name
+    }
+
+    /// Writes a gshare.toml for this lab whose pool is exactly `targets` (volume names on
+    /// the lab's host), with the lab's system CNs, gshare's identity and tenant root, and the
+    /// given state folder (processes that must share volume locks share it). Tests give each
+    /// scenario its own pool volumes, so suites running in parallel never compete for them.
+    public func writeConfig(targets: [String], stateDirectory: URL, in folder: URL, extra: String = "") throws -> String {
+        let manager = try identity(named: managerCN)
+        let quoted = targets.map { "\"\(host):/\($0)\"" }.joined(separator: ", ")
+        let text = """
+            glusterfs_targets = [\(quoted)]
+            system_cns = ["\(serverCN)", "\(managerCN)"]
+            manager_cert = "\(manager.cert)"
+            manager_key = "\(manager.key)"
+            manager_ca = "\(manager.ca)"
+            tenant_ca = "\(tenantRoot)"
+            state_dir = "\(stateDirectory.path)"
+            \(extra)
+            """
+        let path = folder.appendingPathComponent("gshare-\(UUID().uuidString.prefix(8)).toml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
     }
 }

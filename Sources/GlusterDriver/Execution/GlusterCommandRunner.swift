@@ -100,18 +100,3 @@ private final class TimeoutFlag: @unchecked Sendable {  // guarded by its lock
     func set() { lock.withLock { value = true } }
     var isSet: Bool { lock.withLock { value } }
 }
-
-/// Typed gluster CLI calls over a runner.
-public struct GlusterCLI: Sendable {
-    public let runner: any GlusterCommandRunner
-
-    public init(runner: any GlusterCommandRunner = LocalGlusterRunner()) {
-        self.runner = runner
-    }
-
-    /// `volume info all` (one call for the whole pool), or one volume.
-    public func volumeInfo(_ volume: String? = nil) async throws -> [VolumeInfo] {
-        let arguments = ["volume", "info", volume ?? "all"]
-        return try VolumeInfo.parse(try await runner.run(arguments), command: arguments)
-    }
-}

@@ -200,17 +200,6 @@ public struct PostureCheck: Sendable, Equatable, Codable {
     }
 }
 
-/// One `key value` pair of a `gluster volume set`.
-public struct VolumeSetting: Sendable, Equatable, Codable {
-    public let key: String
-    public let value: String
-
-    public init(key: String, value: String) {
-        self.key = key
-        self.value = value
-    }
-}
-
 /// What `gshare pool prepare VOL` has to set to bring a volume to the safe posture.
 ///
 /// The settings, only those that differ from what is set, in this order:

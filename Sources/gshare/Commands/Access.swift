@@ -7,12 +7,18 @@ import ArgumentParser
 extension GShare {
     struct Access: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Prove what GlusterFS enforces: connect to a volume as a TLS identity.",
+            abstract: "Who may open a share: allow and deny TLS identities, list them, and prove it.",
             discussion: """
-                'test' connects through libgfapi as the identity you give, writes, reads back and \
-                removes a probe file, and says exactly why it could not when it could not.
+                'allow'/'deny' change a share's auth.ssl-allow (validated names only, system CNs \
+                kept, one read and one write, verified); 'list' shows the entries; 'test' connects \
+                through libgfapi as an identity, writes, reads back and removes a probe file, and \
+                says exactly why it could not when it could not.
+
+                  gshare access allow tenant-a-data --cert tenant-a/glusterfs.pem
+                  gshare access test 127.0.0.2:/gshare-pool-03-2G --cert … --key … --ca …
+                  gshare access deny tenant-a-data --cn tenant-a
                 """,
-            subcommands: [Test.self]
+            subcommands: [Allow.self, Deny.self, List.self, Test.self]
         )
     }
 }

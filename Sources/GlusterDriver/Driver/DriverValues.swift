@@ -1,0 +1,133 @@
+//===----------------------------------------------------------------------===//
+// gshare — GlusterDriver
+//===----------------------------------------------------------------------===//
+
+public import TenantPKI
+
+/// A share: one whole volume of the pool, marked with `user.gshare.*`.
+public struct Share: Sendable, Equatable, Codable {
+    public let id: String
+    public let name: String?
+    public let created: String?
+    /// `active`, or `needs-wipe` while a delete has not finished.
+    public let state: String
+    /// `[user@]host:/volume` as configured.
+    public let target: String
+    public let volume: String
+    /// What a tenant mounts: `host:/volume`.
+    public let exportLocation: String
+    public let sizeGB: Int?
+    /// auth.ssl-allow, classified.
+    public let access: [AllowListEntry]
+    public let postureReady: Bool
+
+    init?(_ volume: PoolVolume, systemCNs: [CommonName]) {
+        guard let id = volume.marks.shareID else { return nil }
+        self.id = id
+        self.name = volume.marks.name
+        self.created = volume.marks.created
+        self.state = volume.marks.state?.rawValue ?? volume.marks.unknownState ?? ShareMarks.State.active.rawValue
+        self.target = volume.target.description
+        self.volume = volume.name
+        self.exportLocation = volume.exportLocation
+        self.sizeGB = volume.sizeGB
+        self.access = volume.allowList.classified(systemCNs: systemCNs, granted: Set(volume.marks.granted))
+        self.postureReady = volume.posture.isReady
+    }
+}
+
+/// The name that goes into auth.ssl-allow: only from a certificate that passed validation
+/// (``TenantIdentity``) or a ``CommonName`` checked by the same rules. Never a raw string.
+public struct GrantedName: Sendable, Hashable {
+    public let commonName: CommonName
+    /// Where the name came from, for messages: "certificate tenant-a.pem" or "--cn".
+    public let origin: String
+
+    public init(_ identity: TenantIdentity, origin: String) {
+        self.commonName = identity.commonName
+        self.origin = origin
+    }
+
+    public init(_ commonName: CommonName) {
+        self.commonName = commonName
+        self.origin = "--cn"
+    }
+}
+
+/// The access Manila's API lets a caller ask for; gshare (like the GlusterFS native driver)
+/// supports exactly `cert` access at `rw`.
+public struct AccessRequest: Sendable, Equatable {
+    public let accessType: String
+    public let level: String
+
+    public init(accessType: String = "cert", level: String = "rw") {
+        self.accessType = accessType
+        self.level = level
+    }
+
+    /// Throws ``ShareDriverError`` `invalid-request` for anything but `cert`/`rw`.
+    public func validate() throws {
+        switch accessType {
+        case "cert": break
+        case "ip", "user":
+            throw ShareDriverError(
+                .invalidRequest, message: "access type '\(accessType)' is not supported: GlusterFS authorises these shares by the TLS certificate's common name only",
+                hint: "use --access-type cert (the default) with --cert FILE or --cn NAME")
+        default:
+            throw ShareDriverError(
+                .invalidRequest, message: "unknown access type '\(accessType)'", hint: "the only access type is cert")
+        }
+        switch level {
+        case "rw": break
+        case "ro":
+            throw ShareDriverError(
+                .invalidRequest, message: "read-only access is not supported: auth.ssl-allow admits a name read-write or not at all",
+                hint: "use --level rw (the default)")
+        default:
+            throw ShareDriverError(.invalidRequest, message: "unknown access level '\(level)'", hint: "the only level is rw")
+        }
+    }
+}
+
+/// What an allow or deny did.
+public struct AccessChange: Sendable, Equatable, Codable {
+    public enum Action: String, Sendable, Codable { case allow, deny }
+    public let action: Action
+    public let share: String
+    public let volume: String
+    public let commonName: String
+    /// False when the list already said what was asked: nothing was written.
+    public let changed: Bool
+    public let before: String
+    public let after: String
+    /// Things the caller should know (e.g. a deny on a volume whose TLS is off).
+    public let warnings: [String]
+}
+
+/// What a create did.
+public struct CreateResult: Sendable, Equatable, Codable {
+    public let share: Share
+    /// Volumes tried first and lost to another process (claimed meanwhile).
+    public let contended: [String]
+}
+
+/// What a delete did.
+public struct DeleteResult: Sendable, Equatable, Codable {
+    public let shareID: String
+    public let volume: String
+    /// False when the share had been deleted already (nothing to do).
+    public let deleted: Bool
+    public let filesRemoved: Int
+    public let directoriesRemoved: Int
+    public let bytesRemoved: Int64
+}
+
+/// What `pool prepare` did.
+public struct PrepareResult: Sendable, Equatable, Codable {
+    public let volume: String
+    public let applied: [VolumeSetting]
+    public let restarted: Bool
+    /// True when server.ssl/client.ssl changed on a started volume and no restart was done.
+    public let restartNeeded: Bool
+    public let readyAfter: Bool
+}

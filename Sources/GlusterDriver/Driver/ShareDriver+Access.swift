@@ -1,0 +1,105 @@
+//===----------------------------------------------------------------------===//
+// gshare — GlusterDriver
+//===----------------------------------------------------------------------===//
+
+import TenantPKI
+
+extension ShareDriver {
+    /// Lets `name` in: adds it to the share's auth.ssl-allow.
+    ///
+    /// Refuses when the volume's TLS posture is not ready (say what is wrong and the fix),
+    /// keeps system CNs and unknown entries as they are, writes a canonical comma-separated
+    /// list (one `volume set`, together with the `user.gshare.granted` record), writes
+    /// nothing when nothing changes, and reads the list back after writing.
+    public func allow(_ reference: String, _ name: GrantedName, request: AccessRequest = AccessRequest()) async throws -> AccessChange {
+        try request.validate()
+        return try await change(reference, name, action: .allow)
+    }
+
+    /// Throws `name` out: removes it from the share's auth.ssl-allow. Never removes a system
+    /// CN. Works whatever the TLS posture (narrowing a list is always safe), with a warning
+    /// when TLS is not on (then the list does not protect the volume).
+    public func deny(_ reference: String, _ name: GrantedName, request: AccessRequest = AccessRequest()) async throws -> AccessChange {
+        try request.validate()
+        return try await change(reference, name, action: .deny)
+    }
+
+    /// The share's auth.ssl-allow entries, classified system / tenant / unknown.
+    public func accessList(_ reference: String) async throws -> Share {
+        try await share(reference)
+    }
+
+    func change(_ reference: String, _ name: GrantedName, action: AccessChange.Action) async throws -> AccessChange {
+        let cn = name.commonName
+        if action == .deny, systemCNs.contains(cn) {
+            throw ShareDriverError(
+                .systemCN, share: reference,
+                message: "\(cn) is a system CN (a node or gshare itself): removing it would break the servers' own access to the volume",
+                hint: "system CNs come from system_cns in gshare.toml and stay in every list")
+        }
+        let locked = try await lockShare(reference)
+        let volume = PoolVolume(server: locked.server, info: locked.info, sizeGB: locked.sizeGB, systemCNs: systemCNs)
+        let shareID = volume.marks.shareID ?? reference
+        guard volume.marks.state == .active else {
+            throw ShareDriverError(
+                .volumeBusy, share: shareID, volume: volume.exportLocation,
+                message: "share \(shareID) is being deleted (\(volume.exportLocation) is marked \(volume.marks.state?.rawValue ?? volume.marks.unknownState ?? "?"))",
+                hint: "finish the delete: gshare share delete \(shareID)")
+        }
+        var warnings: [String] = []
+        if !volume.posture.isReady {
+            let problems = volume.posture.problems
+            if action == .allow {
+                throw ShareDriverError(
+                    .postureNotReady, share: shareID, volume: volume.exportLocation,
+                    message: "refusing to allow \(cn) on \(volume.exportLocation): its TLS posture is not ready: "
+                        + problems.map { "\($0.name) is \($0.found)\($0.problem.map { " (\($0))" } ?? "")" }.joined(separator: "; "),
+                    hint: problems.compactMap(\.fix).uniqued().joined(separator: "; "))
+            }
+            warnings.append(
+                "\(volume.exportLocation) is not TLS-ready (\(problems.map(\.name).joined(separator: ", "))): the list is not what protects it; see gshare pool check")
+        }
+        let before = volume.allowList
+        var after: SSLAllowList
+        var granted = volume.marks.granted
+        switch action {
+        case .allow:
+            after = before.allowing(cn)
+            if !granted.contains(cn.value) { granted.append(cn.value) }
+        case .deny:
+            after = try before.denying(cn, systemCNs: systemCNs)
+            granted.removeAll { $0 == cn.value }
+            if after.entries.isEmpty { after = SSLAllowList.exactly(systemCNs) }  // glusterd refuses an empty value
+        }
+        let listChanged = after.rendered != before.rendered || before.isUnset
+        guard listChanged || granted != volume.marks.granted else {
+            return AccessChange(
+                action: action, share: shareID, volume: volume.exportLocation, commonName: cn.value, changed: false,
+                before: before.rendered, after: before.rendered, warnings: warnings)
+        }
+        var settings: [VolumeSetting] = []
+        if listChanged { settings.append(VolumeSetting(key: "auth.ssl-allow", value: after.rendered)) }
+        settings.append(ShareMarks.grantedSetting(granted))
+        try await locked.cli.volumeSet(locked.info.name, settings)
+        if listChanged {
+            let stored = try await locked.cli.volumeGet(locked.info.name, "auth.ssl-allow")
+            guard let stored, SSLAllowList(optionValue: stored) == SSLAllowList(optionValue: after.rendered) else {
+                throw ShareDriverError(
+                    .verifyFailed, share: shareID, volume: volume.exportLocation,
+                    message: "after writing '\(after.rendered)', auth.ssl-allow of \(volume.exportLocation) reads '\(stored ?? "unset")': another writer (not through this host's gshare lock) changed it at the same time",
+                    hint: "run the same command again; it converges")
+            }
+        }
+        withExtendedLifetime(locked.lock) {}
+        return AccessChange(
+            action: action, share: shareID, volume: volume.exportLocation, commonName: cn.value, changed: true,
+            before: before.rendered, after: after.rendered, warnings: warnings)
+    }
+}
+
+extension Sequence where Element: Hashable {
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}

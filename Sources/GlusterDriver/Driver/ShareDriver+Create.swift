@@ -1,0 +1,101 @@
+//===----------------------------------------------------------------------===//
+// gshare — GlusterDriver
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import TenantPKI
+
+extension ShareDriver {
+    /// Claims a free volume that passes the posture check (the smallest sized fit, unsized
+    /// volumes last), marks it with a new share id and sets auth.ssl-allow to exactly the
+    /// system CNs.
+    ///
+    /// Two processes creating at once never get the same volume: each candidate is taken
+    /// only under its volume lock, re-read, written (marks and list in ONE `volume set`) and
+    /// read back; a volume whose mark is not ours after the write is left to its owner.
+    public func createShare(name: String? = nil, sizeGB: Int? = nil) async throws -> CreateResult {
+        if let name, !ShareName.isValid(name) {
+            throw ShareDriverError(
+                .invalidRequest, share: name,
+                message: "'\(name)' is not a valid share name: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit (and not NONE)",
+                hint: "e.g. --name tenant-a-data")
+        }
+        if let sizeGB, !(1...1_048_576).contains(sizeGB) {
+            throw ShareDriverError(.invalidRequest, message: "--size \(sizeGB) is not a size in GB (1 to 1048576)", hint: nil)
+        }
+        let inventory = try await inventory()
+        if let name, let holder = inventory.volumes.first(where: { $0.marks.shareID != nil && $0.marks.name == name }) {
+            throw ShareDriverError(
+                .nameTaken, share: name, volume: holder.exportLocation,
+                message: "a share called '\(name)' exists already (\(holder.marks.shareID ?? "") on \(holder.exportLocation))",
+                hint: "choose another --name")
+        }
+        let ordered = PoolSelection.order(inventory.candidates, requestedGB: sizeGB)
+        guard !ordered.isEmpty else { throw noFit(sizeGB, inventory: inventory) }
+        var contended: [String] = []
+        for candidate in ordered {
+            guard let volume = inventory.volumes.first(where: { $0.target.description == candidate.volume }) else { continue }
+            // Another process on this host working on this volume: try the next one.
+            guard let lock = try VolumeLock.attempt(stateDirectory: config.stateDirectory, server: volume.server.description, volume: volume.name) else {
+                contended.append(volume.exportLocation)
+                continue
+            }
+            let cli = try cli(volume.server)
+            let fresh = PoolVolume(server: volume.server, info: try await cli.volumeInfo(of: volume.name), sizeGB: volume.sizeGB, systemCNs: systemCNs)
+            guard fresh.isAvailable else {
+                contended.append(volume.exportLocation)
+                continue
+            }
+            let id = UUID().uuidString.lowercased()
+            var marks = ShareMarks(shareID: id, name: name, created: RFC3339.format(Date()), state: .active, granted: [])
+            marks.deletedShareID = fresh.marks.deletedShareID
+            let list = SSLAllowList.exactly(systemCNs)
+            try await cli.volumeSet(volume.name, [VolumeSetting(key: "auth.ssl-allow", value: list.rendered)] + marks.settings)
+            // Re-read the mark: a gshare on another host may have claimed the volume at the same time.
+            let after = PoolVolume(server: volume.server, info: try await cli.volumeInfo(of: volume.name), sizeGB: volume.sizeGB, systemCNs: systemCNs)
+            guard after.marks.shareID == id else {
+                contended.append(volume.exportLocation)
+                continue
+            }
+            guard after.allowList == list else {
+                throw ShareDriverError(
+                    .verifyFailed, share: id, volume: volume.exportLocation,
+                    message: "after writing, auth.ssl-allow of \(volume.exportLocation) is '\(after.info.option("auth.ssl-allow") ?? "unset")', not '\(list.rendered)'",
+                    hint: "another writer changed it; run gshare access list \(id) and fix it with gshare access allow/deny")
+            }
+            withExtendedLifetime(lock) {}
+            var index = ShareIndex.load(stateDirectory: config.stateDirectory)
+            index.shares.removeAll { $0.target == after.target.description }
+            index.shares.append(ShareIndex.Entry(id: id, name: name, target: after.target.description))
+            index.save(stateDirectory: config.stateDirectory)
+            guard let share = Share(after, systemCNs: systemCNs) else { continue }
+            return CreateResult(share: share, contended: contended)
+        }
+        throw ShareDriverError(
+            .noFreeVolume, message: "every volume that fits was claimed by another process meanwhile (\(contended.joined(separator: ", ")))",
+            hint: "retry, or add volumes to the pool")
+    }
+
+    func noFit(_ sizeGB: Int?, inventory: PoolInventory) -> ShareDriverError {
+        let available = inventory.volumes.filter(\.isAvailable)
+        let freeNotReady = inventory.volumes.filter { $0.state == .free && !$0.posture.isReady }
+        var lines: [String] = []
+        if available.isEmpty {
+            lines.append("no free volume passes the TLS posture check")
+        } else {
+            lines.append("free: " + available.map { "\($0.exportLocation) (\($0.sizeGB.map { "\($0)G" } ?? "unsized"))" }.joined(separator: ", "))
+        }
+        if !freeNotReady.isEmpty {
+            lines.append(
+                "free but not ready: "
+                    + freeNotReady.map { "\($0.exportLocation) (\($0.posture.problems.map(\.name).joined(separator: ", ")))" }.joined(separator: ", "))
+        }
+        let wanted = sizeGB.map { "a \($0)G share" } ?? "a share"
+        return ShareDriverError(
+            .noFreeVolume, share: nil,
+            message: "no free volume can hold \(wanted): " + lines.joined(separator: "; "),
+            hint: freeNotReady.isEmpty
+                ? "add volumes to the pool (glusterfs_targets or volumes matching glusterfs_volume_pattern), or delete a share"
+                : "gshare pool check explains what is wrong; gshare pool prepare VOLUME fixes it")
+    }
+}

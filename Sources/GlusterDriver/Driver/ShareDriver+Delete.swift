@@ -1,0 +1,84 @@
+//===----------------------------------------------------------------------===//
+// gshare — GlusterDriver
+//===----------------------------------------------------------------------===//
+
+import Foundation
+public import GlusterFSAPI
+import TenantPKI
+
+extension ShareDriver {
+    /// Deletes a share and returns its volume to the pool:
+    /// 1. auth.ssl-allow = exactly the system CNs and the volume marked `needs-wipe` (one
+    ///    `volume set`; with server.dynamic-auth on, connected tenants are cut off now);
+    /// 2. everything in the volume is removed through libgfapi, connected as gshare's own
+    ///    identity (`manager_cert`/`manager_key`/`manager_ca`);
+    /// 3. the marks are cleared (one `volume set`), remembering the deleted share's id.
+    ///
+    /// If the wipe fails the volume stays `needs-wipe` — never handed out — and running the
+    /// same delete again finishes the job. Deleting a share already deleted returns
+    /// `deleted: false`; an id no volume knows is an error.
+    public func deleteShare(_ reference: String, progress: @escaping @Sendable (WipeCounts) -> Void = { _ in }) async throws -> DeleteResult {
+        guard let manager = config.manager else {
+            throw ShareDriverError(
+                .notConfigured, share: reference,
+                message: "deleting a share wipes its volume as gshare's own TLS identity, and gshare.toml does not name one",
+                hint: "set manager_cert, manager_key and manager_ca in gshare.toml (a node-root certificate whose CN is in system_cns)")
+        }
+        let client = try IsolatedGlusterClient()
+        let locked: LockedShare
+        do {
+            locked = try await lockShare(reference)
+        } catch let error as ShareDriverError where error.code == .alreadyDeleted {
+            return DeleteResult(shareID: reference, volume: error.volume ?? "", deleted: false, filesRemoved: 0, directoriesRemoved: 0, bytesRemoved: 0)
+        }
+        let volume = PoolVolume(server: locked.server, info: locked.info, sizeGB: locked.sizeGB, systemCNs: systemCNs)
+        let shareID = volume.marks.shareID ?? reference
+        let exactlySystem = SSLAllowList.exactly(systemCNs)
+
+        // 1. Cut tenants off and mark the volume as needing a wipe.
+        if volume.marks.state != .needsWipe || volume.allowList.rendered != exactlySystem.rendered || !volume.marks.granted.isEmpty {
+            try await locked.cli.volumeSet(
+                locked.info.name,
+                [
+                    VolumeSetting(key: "auth.ssl-allow", value: exactlySystem.rendered),
+                    VolumeSetting(key: ShareMarks.Key.state, value: ShareMarks.State.needsWipe.rawValue),
+                    ShareMarks.grantedSetting([]),
+                ])
+        }
+
+        // 2. Wipe as gshare's identity; TLS required even if someone turned it off.
+        let connection = GlusterConnection(
+            address: GlusterVolumeAddress(host: locked.server.host, volume: locked.info.name),
+            identity: GlusterTLSIdentity(
+                certificateChain: manager.certificate, privateKey: manager.privateKey, certificateAuthorities: manager.certificateAuthorities),
+            transport: .requireTLS)
+        let report: WipeReport
+        do {
+            report = try await client.wipe(connection, deadline: wipeDeadline, progress: progress)
+        } catch {
+            throw ShareDriverError(
+                .wipeFailed, share: shareID, volume: volume.exportLocation,
+                message: "the wipe of \(volume.exportLocation) did not finish: \(error). The volume stays marked needs-wipe and is never handed out",
+                hint: "fix the cause, then run gshare share delete \(shareID) again (it picks up where it stopped)")
+        }
+        guard report.removed.failures == 0 else {
+            let samples = report.failureSamples.prefix(3).map(\.description).joined(separator: "; ")
+            throw ShareDriverError(
+                .wipeFailed, share: shareID, volume: volume.exportLocation,
+                message: "\(report.removed.failures) entries of \(volume.exportLocation) could not be removed (\(samples)). The volume stays marked needs-wipe",
+                hint: "fix the cause, then run gshare share delete \(shareID) again")
+        }
+
+        // 3. Back to the pool.
+        var cleared = ShareMarks()
+        cleared.deletedShareID = shareID
+        try await locked.cli.volumeSet(locked.info.name, cleared.settings)
+        withExtendedLifetime(locked.lock) {}
+        var index = ShareIndex.load(stateDirectory: config.stateDirectory)
+        index.shares.removeAll { $0.id == shareID }
+        index.save(stateDirectory: config.stateDirectory)
+        return DeleteResult(
+            shareID: shareID, volume: volume.exportLocation, deleted: true, filesRemoved: report.removed.files,
+            directoriesRemoved: report.removed.directories, bytesRemoved: report.removed.bytes)
+    }
+}

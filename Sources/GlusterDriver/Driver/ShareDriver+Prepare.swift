@@ -1,0 +1,46 @@
+//===----------------------------------------------------------------------===//
+// gshare — GlusterDriver
+//===----------------------------------------------------------------------===//
+
+import TenantPKI
+
+extension ShareDriver {
+    /// Applies the safe TLS settings to a pool volume (``PreparePlan``): the allow list
+    /// narrowed and completed with the system CNs first, then server.ssl, client.ssl and
+    /// server.dynamic-auth on — one `volume set`. server.ssl takes effect only when the
+    /// bricks restart: with `restart` the volume is stopped and started (clients are
+    /// disconnected); without it the result says a restart is still needed.
+    public func prepare(volume name: String, restart: Bool) async throws -> PrepareResult {
+        let inventory = try await inventory()
+        guard let pooled = inventory.volume(named: name) else {
+            throw ShareDriverError(
+                .notInPool, volume: name,
+                message: "\(name) is not a volume of the configured pool (pool: \(inventory.volumes.map(\.name).joined(separator: ", ")))",
+                hint: "add it to glusterfs_targets, or name it to match glusterfs_volume_pattern, in gshare.toml")
+        }
+        let lock = try VolumeLock(stateDirectory: config.stateDirectory, server: pooled.server.description, volume: pooled.name, timeout: lockTimeout)
+        let cli = try cli(pooled.server)
+        let info = try await cli.volumeInfo(of: pooled.name)
+        let plan = PreparePlan.make(for: info, systemCNs: systemCNs)
+        if !plan.settings.isEmpty {
+            try await cli.volumeSet(pooled.name, plan.settings)
+        }
+        var restarted = false
+        if restart {
+            if info.status == .started && plan.needsRestart {
+                try await cli.volumeStop(pooled.name)
+                try await cli.volumeStart(pooled.name)
+                restarted = true
+            } else if info.status != .started {
+                try await cli.volumeStart(pooled.name)
+                restarted = true
+            }
+        }
+        let after = try await cli.volumeInfo(of: pooled.name)
+        withExtendedLifetime(lock) {}
+        let restartNeeded = plan.needsRestart && !restarted
+        return PrepareResult(
+            volume: pooled.exportLocation, applied: plan.settings, restarted: restarted, restartNeeded: restartNeeded,
+            readyAfter: TLSPosture.evaluate(after, systemCNs: systemCNs).isReady && !restartNeeded)
+    }
+}

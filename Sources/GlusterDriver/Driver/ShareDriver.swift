@@ -1,0 +1,143 @@
+//===----------------------------------------------------------------------===//
+// gshare — GlusterDriver
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import TenantPKI
+
+/// Shares and access on the configured pool. State lives on the volumes (`user.gshare.*`
+/// marks and `auth.ssl-allow`); every read-modify-write of a volume happens under its
+/// ``VolumeLock`` and is verified after writing.
+///
+/// Gluster calls per operation: `pool list` one `volume info all` per server; an access
+/// change one `volume info` + one `volume set` + one `volume get auth.ssl-allow` (the
+/// verify); a no-op allow/deny one `volume info`. (Plus one `volume info all` when the local
+/// share index does not know the share yet.)
+public struct ShareDriver: Sendable {
+    public let config: GShareConfig
+    public let runners: any GlusterRunnerProvider
+    /// How long to wait for another gshare process holding a volume's lock.
+    public var lockTimeout: Duration = .seconds(120)
+    /// How long a wipe may take before it is stopped (the volume then stays needs-wipe).
+    public var wipeDeadline: Duration = .seconds(3600)
+
+    public init(config: GShareConfig, runners: (any GlusterRunnerProvider)? = nil) {
+        self.config = config
+        self.runners = runners ?? ConfiguredRunnerProvider(config: config)
+    }
+
+    func cli(_ server: GlusterServer) throws -> GlusterCLI {
+        GlusterCLI(runner: try runners.runner(for: server))
+    }
+
+    var systemCNs: [CommonName] { config.systemCNs }
+
+    // MARK: - Reading the pool
+
+    /// The pool now: one `volume info all` per server, servers asked concurrently.
+    public func inventory() async throws -> PoolInventory {
+        let servers = config.allServers
+        let clis = try servers.map { try cli($0) }
+        let results = try await withThrowingTaskGroup(of: (Int, [VolumeInfo]).self) { group in
+            for (position, cli) in clis.enumerated() {
+                group.addTask { (position, try await cli.volumeInfo()) }
+            }
+            var collected: [GlusterServer: [VolumeInfo]] = [:]
+            for try await (position, volumes) in group {
+                collected[servers[position]] = volumes
+            }
+            return collected
+        }
+        let inventory = PoolInventory.assemble(config: config, volumesByServer: results)
+        ShareIndex(inventory: inventory).save(stateDirectory: config.stateDirectory)
+        return inventory
+    }
+
+    /// Every share of the pool.
+    public func shares() async throws -> [Share] {
+        try await inventory().volumes.compactMap { Share($0, systemCNs: systemCNs) }
+    }
+
+    /// One share, by id, name or volume.
+    public func share(_ reference: String) async throws -> Share {
+        let inventory = try await inventory()
+        guard let volume = Self.find(reference, in: inventory), let share = Share(volume, systemCNs: systemCNs) else {
+            throw unknownShare(reference, inventory: inventory)
+        }
+        return share
+    }
+
+    static func find(_ reference: String, in inventory: PoolInventory) -> PoolVolume? {
+        if let volume = inventory.volume(holding: reference) { return volume }
+        if let volume = inventory.volume(named: reference), volume.marks.shareID != nil { return volume }
+        return nil
+    }
+
+    func unknownShare(_ reference: String, inventory: PoolInventory) -> ShareDriverError {
+        if let volume = inventory.volumes.first(where: { $0.marks.deletedShareID == reference }) {
+            return ShareDriverError(
+                .alreadyDeleted, share: reference, volume: volume.exportLocation,
+                message: "share \(reference) was deleted (its volume \(volume.exportLocation) is back in the pool)", hint: nil)
+        }
+        let known = inventory.volumes.compactMap { volume in volume.marks.shareID.map { "\($0) (\(volume.marks.name ?? volume.name))" } }
+        return ShareDriverError(
+            .unknownShare, share: reference,
+            message: "no share has the id, name or volume '\(reference)'"
+                + (known.isEmpty ? "; the pool has no shares" : "; shares: \(known.joined(separator: ", "))"),
+            hint: "gshare share list shows the shares")
+    }
+
+    // MARK: - Locking a share's volume
+
+    /// A share's volume, locked, with what one `volume info` said under the lock.
+    struct LockedShare {
+        let lock: VolumeLock
+        let server: GlusterServer
+        let cli: GlusterCLI
+        let info: VolumeInfo
+        let sizeGB: Int?
+        var marks: ShareMarks { ShareMarks(options: info.options) }
+        var target: GlusterTarget { GlusterTarget(server: server, volume: info.name) }
+        var volume: PoolVolume { PoolVolume(server: server, info: info, sizeGB: sizeGB, systemCNs: []) }
+    }
+
+    static func matches(_ reference: String, _ info: VolumeInfo, server: GlusterServer) -> Bool {
+        let marks = ShareMarks(options: info.options)
+        guard let id = marks.shareID else { return false }
+        let target = GlusterTarget(server: server, volume: info.name)
+        return id == reference || marks.name == reference || info.name == reference || target.exportLocation == reference
+            || target.description == reference
+    }
+
+    /// Finds the share (the local index first, else one `volume info all` per server), locks
+    /// its volume and reads it once under the lock.
+    func lockShare(_ reference: String) async throws -> LockedShare {
+        if let entry = ShareIndex.load(stateDirectory: config.stateDirectory).entry(for: reference),
+            let target = try? GlusterTarget(parsing: entry.target),
+            config.allServers.contains(target.server)
+        {
+            let lock = try VolumeLock(stateDirectory: config.stateDirectory, server: target.server.description, volume: target.volume, timeout: lockTimeout)
+            let cli = try cli(target.server)
+            do {
+                let info = try await cli.volumeInfo(of: target.volume)
+                if Self.matches(reference, info, server: target.server) {
+                    return LockedShare(lock: lock, server: target.server, cli: cli, info: info, sizeGB: config.volumePattern?.match(info.name)?.sizeGB)
+                }
+            } catch let error as GlusterDriverError where error.code == .unknownVolume {
+                // The index is stale: fall through to a pool-wide read.
+            }
+        }
+        let inventory = try await inventory()
+        guard let volume = Self.find(reference, in: inventory) else { throw unknownShare(reference, inventory: inventory) }
+        let lock = try VolumeLock(stateDirectory: config.stateDirectory, server: volume.server.description, volume: volume.name, timeout: lockTimeout)
+        let cli = try cli(volume.server)
+        let info = try await cli.volumeInfo(of: volume.name)
+        guard Self.matches(reference, info, server: volume.server) else {
+            throw ShareDriverError(
+                .unknownShare, share: reference, volume: volume.exportLocation,
+                message: "share \(reference) left \(volume.exportLocation) while gshare was reading it (deleted by another process?)",
+                hint: "gshare share list shows the shares now")
+        }
+        return LockedShare(lock: lock, server: volume.server, cli: cli, info: info, sizeGB: volume.sizeGB)
+    }
+}

@@ -1,0 +1,86 @@
+//===----------------------------------------------------------------------===//
+// gshare — GlusterDriver
+//===----------------------------------------------------------------------===//
+
+public import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Gives the runner for a server: the local CLI for a server without a user; SSH otherwise.
+public protocol GlusterRunnerProvider: Sendable {
+    func runner(for server: GlusterServer) throws -> any GlusterCommandRunner
+}
+
+/// The runners the configuration asks for.
+public struct ConfiguredRunnerProvider: GlusterRunnerProvider {
+    public let glusterCommand: String
+    public let timeout: Duration
+    /// When set, every gluster call is appended to this file as one JSON line (see
+    /// ``TracingGlusterRunner``).
+    public let tracePath: String?
+
+    /// The environment variable naming a trace file.
+    public static let traceEnvironmentVariable = "GSHARE_GLUSTER_TRACE"
+
+    public init(config: GShareConfig, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.glusterCommand = config.glusterCommand
+        self.timeout = config.commandTimeout
+        self.tracePath = environment[Self.traceEnvironmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    public func runner(for server: GlusterServer) throws -> any GlusterCommandRunner {
+        guard server.runsLocally else {
+            throw ShareDriverError(
+                .notConfigured, volume: server.description,
+                message: "\(server) is reached over SSH, which this gshare build cannot do yet",
+                hint: "write the target without a user (host:/volume) and run gshare on a GlusterFS server")
+        }
+        let local = LocalGlusterRunner(executable: glusterCommand, timeout: timeout)
+        guard let tracePath else { return local }
+        return TracingGlusterRunner(wrapping: local, server: server.description, tracePath: tracePath)
+    }
+}
+
+/// A runner that records each call (server, arguments, exit status, milliseconds) as one
+/// JSON line appended to a file, then returns what the wrapped runner returned. Used by tests
+/// and benchmarks to count the gluster calls of one gshare operation.
+public struct TracingGlusterRunner: GlusterCommandRunner {
+    public let wrapped: any GlusterCommandRunner
+    public let server: String
+    public let tracePath: String
+
+    public init(wrapping wrapped: any GlusterCommandRunner, server: String, tracePath: String) {
+        self.wrapped = wrapped
+        self.server = server
+        self.tracePath = tracePath
+    }
+
+    struct Record: Codable {
+        let server: String
+        let arguments: [String]
+        let exitStatus: Int32?
+        let milliseconds: Int
+    }
+
+    public func run(_ arguments: [String]) async throws -> GlusterCommandOutput {
+        let start = ContinuousClock.now
+        var status: Int32?
+        defer {
+            let elapsed = ContinuousClock.now - start
+            let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+            if var line = try? JSONEncoder().encode(Record(server: server, arguments: arguments, exitStatus: status, milliseconds: milliseconds)) {
+                line.append(0x0A)
+                // O_APPEND: one write(2) per line, so concurrent processes never interleave.
+                let fd = open(tracePath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+                if fd >= 0 {
+                    _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                    close(fd)
+                }
+            }
+        }
+        let output = try await wrapped.run(arguments)
+        status = output.exitStatus
+        return output
+    }
+}

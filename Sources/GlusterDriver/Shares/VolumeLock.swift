@@ -1,0 +1,84 @@
+//===----------------------------------------------------------------------===//
+// gshare — GlusterDriver
+//===----------------------------------------------------------------------===//
+
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An exclusive lock on one volume, across every gshare process on this host: a
+/// `flock(2)` on `<state_dir>/locks/<server>~<volume>.lock`. Read-modify-write of a volume's
+/// options happens only while holding it. The kernel drops the lock when the process ends,
+/// so a crash never leaves a stale lock behind.
+public final class VolumeLock {
+    public let path: String
+    private let descriptor: Int32
+
+    /// Waits (up to `timeout`) for the lock.
+    ///
+    /// - Throws: ``ShareDriverError`` `lock-failed` when the state folder cannot be created or
+    ///   the lock file opened, `lock-timeout` when another process holds the lock too long.
+    public init(stateDirectory: String, server: String, volume: String, timeout: Duration = .seconds(60)) throws {
+        let folder = (stateDirectory as NSString).appendingPathComponent("locks")
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw ShareDriverError(
+                .lockFailed, volume: volume, message: "cannot create the lock folder \(folder): \(error.localizedDescription)",
+                hint: "set state_dir in gshare.toml to a folder this user can write")
+        }
+        path = (folder as NSString).appendingPathComponent("\(Self.fileName(server))~\(Self.fileName(volume)).lock")
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw ShareDriverError(
+                .lockFailed, volume: volume, message: "cannot open the lock file \(path): \(reason)",
+                hint: "check the permissions of \(folder) (state_dir in gshare.toml)")
+        }
+        descriptor = fd
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return }
+            let code = errno
+            guard code == EWOULDBLOCK || code == EINTR else {
+                close(fd)
+                throw ShareDriverError(
+                    .lockFailed, volume: volume, message: "cannot lock \(path): \(String(cString: strerror(code)))", hint: nil)
+            }
+            if ContinuousClock.now >= deadline {
+                close(fd)
+                throw ShareDriverError(
+                    .lockTimeout, volume: volume,
+                    message: "another gshare process has held the lock on \(volume) for more than \(timeout)",
+                    hint: "wait for it to finish (fuser -v \(path) shows who holds it), then retry")
+            }
+            usleep(10_000)
+        }
+    }
+
+    /// Tries once; nil when another process holds the lock.
+    public static func attempt(stateDirectory: String, server: String, volume: String) throws -> VolumeLock? {
+        do {
+            return try VolumeLock(stateDirectory: stateDirectory, server: server, volume: volume, timeout: .zero)
+        } catch let error as ShareDriverError where error.code == .lockTimeout {
+            return nil
+        }
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+
+    /// A file-name-safe rendering (server text may hold `@`, `:`, `[`…).
+    static func fileName(_ text: String) -> String {
+        String(
+            text.unicodeScalars.map { scalar -> Character in
+                switch scalar {
+                case "a"..."z", "A"..."Z", "0"..."9", ".", "_", "-", "@": Character(scalar)
+                default: "_"
+                }
+            })
+    }
+}

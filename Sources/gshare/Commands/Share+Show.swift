@@ -1,0 +1,31 @@
+//===----------------------------------------------------------------------===//
+// gshare — command-line tool
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+import GlusterDriver
+
+extension GShare.Share {
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One share in full: export location, volume, state, creation time and access list.",
+            discussion: "Exit status: 0 shown; 1 no such share; 2 could not run."
+        )
+
+        @Argument(help: ArgumentHelp("The share: its id, name, or volume.", valueName: "share"))
+        var share: String
+
+        @OptionGroup var configuration: ConfigOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let config = try configuration.load()
+            let found = try await DriverExit.reporting(json: output.json) { try await ShareDriver(config: config).share(share) }
+            if output.json {
+                try Console.printJSON(found)
+            } else {
+                print(DriverText.share(found))
+            }
+        }
+    }
+}

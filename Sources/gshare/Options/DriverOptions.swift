@@ -1,0 +1,134 @@
+//===----------------------------------------------------------------------===//
+// gshare — command-line tool
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+import Foundation
+import GlusterDriver
+import TenantPKI
+
+/// How a pool/share/access command ends when the driver refuses or fails.
+enum DriverExit {
+    /// Requests understood but refused: exit 1. Everything else could not run: exit 2.
+    static let refusedCodes: Set<ShareDriverError.Code> = [
+        .unknownShare, .noFreeVolume, .nameTaken, .invalidRequest, .postureNotReady, .systemCN, .notInPool, .volumeBusy,
+    ]
+
+    /// Runs `body`; a failure is printed on stderr (and with `--json` as
+    /// `{"error": {code, message}}` on stdout) and becomes exit status 1 or 2.
+    static func reporting<T>(json: Bool, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ShareDriverError {
+            try fail(code: error.code.rawValue, message: error.description, status: refusedCodes.contains(error.code) ? ExitStatus.rejected : ExitStatus.couldNotRun, json: json)
+        } catch let error as GlusterDriverError {
+            try fail(code: error.code.rawValue, message: error.description, status: ExitStatus.couldNotRun, json: json)
+        } catch let error as GShareConfigError {
+            try fail(code: error.code.rawValue, message: error.description, status: ExitStatus.couldNotRun, json: json)
+        } catch let error as PKIError {
+            try fail(code: error.code.rawValue, message: error.description, status: ExitStatus.couldNotRun, json: json)
+        } catch let refusal as IdentityRefusal {
+            try fail(code: refusal.code, message: refusal.message, status: ExitStatus.rejected, json: json)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            try fail(code: "internal-error", message: "\(error)", status: ExitStatus.couldNotRun, json: json)
+        }
+    }
+
+    private static func fail(code: String, message: String, status: ExitCode, json: Bool) throws -> Never {
+        Console.printError(message)
+        if json { try Console.printJSON(PKIErrorDocument(error: .init(code: code, message: message))) }
+        throw status
+    }
+}
+
+/// A tenant identity the CLI refused before the driver was asked (an invalid certificate,
+/// a CN that breaks the rules).
+struct IdentityRefusal: Error {
+    let code: String
+    let message: String
+}
+
+/// Who to let in or throw out: `--cn NAME` or `--cert FILE`, and Manila's access type/level.
+struct IdentityOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The common name, checked by the same rules as certificates (letters, digits, . _ @ -; no globs).", valueName: "cn"))
+    var cn: String?
+
+    @Option(
+        help: ArgumentHelp("The tenant's certificate (PEM, chain after the leaf allowed). For allow it must pass validation against tenant_ca; its first CN is what GlusterFS sees.", valueName: "file"),
+        completion: .file())
+    var cert: String?
+
+    @Option(help: ArgumentHelp("Intermediate CAs that complete the --cert chain. Repeatable.", valueName: "file"), completion: .file())
+    var untrusted: [String] = []
+
+    @Option(help: ArgumentHelp("CRLs to check the --cert chain against. Repeatable.", valueName: "file"), completion: .file())
+    var crl: [String] = []
+
+    @Option(name: .customLong("access-type"), help: ArgumentHelp("Manila's access type: only 'cert' is supported.", valueName: "type"))
+    var accessType: String = "cert"
+
+    @Option(help: ArgumentHelp("Manila's access level: only 'rw' is supported.", valueName: "level"))
+    var level: String = "rw"
+
+    func validate() throws {
+        guard (cn == nil) != (cert == nil) else { throw ValidationError("give exactly one of --cn NAME or --cert FILE") }
+    }
+
+    var request: AccessRequest { AccessRequest(accessType: accessType, level: level) }
+
+    /// The validated name. For allow, a certificate must pass both validation layers against
+    /// tenant_ca; for deny, any certificate whose CN follows the rules will do (throwing out
+    /// an expired or revoked tenant must work).
+    func grantedName(config: GShareConfig, forAllow: Bool) throws -> GrantedName {
+        if let cn {
+            do {
+                return GrantedName(try CommonName(validating: cn))
+            } catch {
+                throw IdentityRefusal(code: "invalid-common-name", message: "--cn '\(cn)': \(error)")
+            }
+        }
+        guard let cert else { throw ValidationError("give --cn or --cert") }
+        guard forAllow else {
+            guard let certificate = try Certificate.load(fromFile: cert).first else {
+                throw IdentityRefusal(code: "no-certificate", message: "\(cert) holds no certificate")
+            }
+            do {
+                return GrantedName(try CommonName(validating: String(decoding: certificate.glusterFSName.bytes, as: UTF8.self)))
+            } catch {
+                throw IdentityRefusal(code: "invalid-common-name", message: "\(cert): the name GlusterFS sees is not a valid CN: \(error)")
+            }
+        }
+        guard let tenantCA = config.tenantCA else {
+            throw IdentityRefusal(
+                code: "not-configured",
+                message: "--cert needs tenant_ca in gshare.toml (the tenant root that certificates are validated against); or use --cn")
+        }
+        let verifier = CertificateVerifier(trustStore: try TrustStore(caFile: tenantCA, untrustedFiles: untrusted, crlFiles: crl))
+        guard let result = verifier.verify(files: [cert]).first else { throw IdentityRefusal(code: "internal-error", message: "no verdict") }
+        let report = try result.get()
+        guard let identity = report.identity else {
+            let reasons = VerificationSummary(file: cert, report: report)
+            throw IdentityRefusal(
+                code: "invalid-certificate",
+                message: "\(cert) is not a valid tenant certificate for \(tenantCA); nothing was changed:\n" + CertificateText.render(reasons))
+        }
+        return GrantedName(identity, origin: "certificate \(cert)")
+    }
+}
+
+/// Progress on stderr, only when it is a terminal.
+enum Progress {
+    static var enabled: Bool { isatty(STDERR_FILENO) == 1 }
+
+    static func line(_ text: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+    }
+
+    static func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

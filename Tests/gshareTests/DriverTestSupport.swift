@@ -1,0 +1,107 @@
+//===----------------------------------------------------------------------===//
+// gshare — CLI tests
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import GShareTestSupport
+import GlusterFSAPI
+import Testing
+
+/// Runs the real gshare binary with a lab config built for one scenario.
+struct DriverLab {
+    let lab: LabDescription
+    let folder: URL
+    let config: String
+    let state: URL
+
+    /// A config whose pool is exactly `targets`. `stateDirectory` lets several configs share locks.
+    init(targets: [String], extra: String = "", stateDirectory: URL? = nil) throws {
+        lab = try LabDescription.load()
+        folder = try makeTemporaryDirectory()
+        state = stateDirectory ?? folder.appendingPathComponent("state")
+        config = try lab.writeConfig(targets: targets, stateDirectory: state, in: folder, extra: extra)
+    }
+
+    func gshare(_ arguments: String..., trace: String? = nil) throws -> ProcessResult {
+        try gshare(arguments, trace: trace)
+    }
+
+    func gshare(_ arguments: [String], trace: String? = nil) throws -> ProcessResult {
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "GSHARE_CONFIG")
+        if let trace { environment["GSHARE_GLUSTER_TRACE"] = trace } else { environment.removeValue(forKey: "GSHARE_GLUSTER_TRACE") }
+        return try runProcess(EndToEndTests.binary, arguments + ["--config", config], environment: environment)
+    }
+
+    func json(_ result: ProcessResult) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "not JSON: \(result.stdout) \(result.stderr)")
+    }
+
+    /// `gshare access test` as a lab identity: 0 in, 1 refused.
+    func accessTest(_ volume: String, as name: String) throws -> Int32 {
+        let identity = try lab.identity(named: name)
+        let result = try runProcess(
+            EndToEndTests.binary, ["access", "test", "\(lab.host):/\(volume)", "--cert", identity.cert, "--key", identity.key, "--ca", identity.ca])
+        return result.status
+    }
+
+    /// Deletes every share on this config's pool (leftovers of an interrupted run).
+    func deleteAllShares() throws {
+        let list = try gshare("share", "list", "--json")
+        guard list.status == 0 else { Issue.record("share list failed: \(list.stderr)"); return }
+        let shares = (try json(list)["shares"] as? [[String: Any]]) ?? []
+        for share in shares {
+            guard let id = share["id"] as? String else { continue }
+            let deleted = try gshare("share", "delete", id)
+            #expect(deleted.status == 0, "cleanup delete \(id): \(deleted.stderr)")
+        }
+    }
+
+    /// `gluster volume info VOLUME`'s options, read with the real CLI.
+    static func options(of volume: String) throws -> [String: String] {
+        let result = try runProcess("/usr/sbin/gluster", ["--mode=script", "--xml", "volume", "info", volume])
+        var options: [String: String] = [:]
+        let text = result.stdout
+        var rest = text[...]
+        while let nameStart = rest.range(of: "<option>") {
+            rest = rest[nameStart.upperBound...]
+            guard let n1 = rest.range(of: "<name>"), let n2 = rest.range(of: "</name>"),
+                let v1 = rest.range(of: "<value>"), let v2 = rest.range(of: "</value>")
+            else { break }
+            options[String(rest[n1.upperBound..<n2.lowerBound])] = String(rest[v1.upperBound..<v2.lowerBound])
+            rest = rest[v2.upperBound...]
+        }
+        return options
+    }
+
+    /// Everything in the volume except /.trashcan, listed as gshare's identity.
+    func contents(of volume: String) async throws -> [String] {
+        let manager = try lab.identity(named: lab.managerCN)
+        let client = try IsolatedGlusterClient(workerPath: URL(fileURLWithPath: EndToEndTests.binary).deletingLastPathComponent().appendingPathComponent("gshare-gfapi-worker"))
+        let listing = try await client.walk(
+            GlusterConnection(
+                address: GlusterVolumeAddress(host: lab.host, volume: volume),
+                identity: GlusterTLSIdentity(certificateChain: manager.cert, privateKey: manager.key, certificateAuthorities: manager.ca)))
+        return listing.entries.map(\.path).filter { !$0.hasPrefix("/.trashcan") }
+    }
+
+    /// Writes files into the volume as `name`.
+    func fill(_ volume: String, as name: String, files: Int) async throws {
+        let identity = try lab.identity(named: name)
+        let client = try IsolatedGlusterClient(workerPath: URL(fileURLWithPath: EndToEndTests.binary).deletingLastPathComponent().appendingPathComponent("gshare-gfapi-worker"))
+        _ = try await client.fill(
+            GlusterConnection(
+                address: GlusterVolumeAddress(host: lab.host, volume: volume),
+                identity: GlusterTLSIdentity(certificateChain: identity.cert, privateKey: identity.key, certificateAuthorities: identity.ca)),
+            files: files, directories: 5)
+    }
+
+    /// The gluster calls recorded in a trace file, as argument lists.
+    static func traced(_ path: String) throws -> [[String]] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        return try text.split(separator: "\n").map { line in
+            let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return try #require(record["arguments"] as? [String])
+        }
+    }
+}
