@@ -72,7 +72,7 @@ extension ShareDriver {
             return CreateResult(share: share, contended: contended)
         }
         throw ShareDriverError(
-            .noFreeVolume, message: "every volume that fits was claimed by another process meanwhile (\(contended.joined(separator: ", ")))",
+            .noFreeVolume, message: "no free volume left: every one that fits was claimed by another process meanwhile (\(contended.joined(separator: ", ")))",
             hint: "retry, or add volumes to the pool")
     }
 
