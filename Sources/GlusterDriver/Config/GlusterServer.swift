@@ -32,7 +32,8 @@ public struct GlusterServer: Hashable, Sendable, Codable, CustomStringConvertibl
         self.port = port
     }
 
-    /// Parses `[user@]host[:port]` or `[user@][ipv6][:port]` strictly.
+    /// Parses `[user@]host[:port]` or `[user@][ipv6][:port]` strictly. Host names are
+    /// lowercased (DNS names are case-insensitive), so `Gluster1` and `gluster1` are one server.
     ///
     /// - Throws: ``GShareConfigError/Code-swift.struct/invalidServer`` naming the problem.
     public init(parsing text: String) throws(GShareConfigError) {
