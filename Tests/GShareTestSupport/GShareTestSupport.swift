@@ -21,17 +21,16 @@ public struct ProcessResult: Sendable {
 }
 
 /// Runs a program with an argument vector (never a shell) and no stdin, draining stdout
-/// and stderr concurrently so a chatty child cannot block on a full pipe.
-///
-/// - Parameter environment: the child's whole environment (default: this process's).
-public func runProcess(_ executable: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil) throws
-    -> ProcessResult
-{
+/// and stderr concurrently so a chatty child cannot block on a full pipe. `environment`
+/// entries are added to (or replace) this process's environment.
+public func runProcess(
+    _ executable: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
-    if let environment { process.environment = environment }
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out

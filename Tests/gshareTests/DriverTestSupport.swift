@@ -27,10 +27,8 @@ struct DriverLab {
     }
 
     func gshare(_ arguments: [String], trace: String? = nil) throws -> ProcessResult {
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "GSHARE_CONFIG")
-        if let trace { environment["GSHARE_GLUSTER_TRACE"] = trace } else { environment.removeValue(forKey: "GSHARE_GLUSTER_TRACE") }
-        return try runProcess(EndToEndTests.binary, arguments + ["--config", config], environment: environment)
+        // --config wins over $GSHARE_CONFIG; an empty GSHARE_GLUSTER_TRACE means no trace.
+        try runProcess(EndToEndTests.binary, arguments + ["--config", config], environment: ["GSHARE_GLUSTER_TRACE": trace ?? ""])
     }
 
     func json(_ result: ProcessResult) throws -> [String: Any] {

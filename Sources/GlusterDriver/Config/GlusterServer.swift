@@ -9,8 +9,8 @@ import Foundation
 ///
 /// The text form is Manila's, `[remoteuser@]host`, plus an optional SSH port:
 /// `gluster1`, `root@gluster1`, `root@gluster1:2222`, `root@[fe80::1]:2222`, `10.0.0.5`.
-/// Hosts are DNS names, IPv4 addresses or IPv6 addresses (in brackets when anything
-/// follows them). Everything else — spaces, shell characters, a leading `-` that `ssh`
+/// Hosts are DNS names, IPv4 addresses or IPv6 addresses (always in brackets, so a port
+/// or volume after them cannot be mistaken for part of the address). Everything else — spaces, shell characters, a leading `-` that `ssh`
 /// would take for an option, non-ASCII — is refused with the reason.
 public struct GlusterServer: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The SSH user; nil when the gluster CLI runs on this machine.
@@ -32,7 +32,8 @@ public struct GlusterServer: Hashable, Sendable, Codable, CustomStringConvertibl
         self.port = port
     }
 
-    /// Parses `[user@]host[:port]` or `[user@][ipv6][:port]` strictly.
+    /// Parses `[user@]host[:port]` or `[user@][ipv6][:port]` strictly. Host names are
+    /// lowercased (DNS names are case-insensitive), so `Gluster1` and `gluster1` are one server.
     ///
     /// - Throws: ``GShareConfigError/Code-swift.struct/invalidServer`` naming the problem.
     public init(parsing text: String) throws(GShareConfigError) {
@@ -70,6 +71,7 @@ public struct GlusterServer: Hashable, Sendable, Codable, CustomStringConvertibl
     /// Parses a server; throws the bare reason (the caller words the error).
     static func parse(_ text: String) throws(AddressText.Problem) -> GlusterServer {
         try AddressText.checkCharacters(text)
+        if text.contains("/") { throw .init("it contains '/'; a server names no volume (targets, [user@]host:/volume, go in glusterfs_targets)") }
         let atSigns = text.filter { $0 == "@" }.count
         guard atSigns <= 1 else { throw .init("it has \(atSigns) '@' signs; at most one may separate the user from the host") }
         var user: String?
@@ -95,10 +97,8 @@ public struct GlusterServer: Hashable, Sendable, Codable, CustomStringConvertibl
             if rest.contains("]") { throw .init("it has ']' but no '[' before it") }
             let colons = rest.filter { $0 == ":" }.count
             if colons >= 2 {
-                guard AddressText.isIPv6(String(rest)) else {
-                    throw .init("it has \(colons) ':'; write an IPv6 address in brackets, e.g. [fe80::1]:2222")
-                }
-                host = String(rest)
+                // A bare IPv6 address is ambiguous before ":port" or ":/volume": brackets are required.
+                throw .init("it has \(colons) ':'; write an IPv6 address in brackets, e.g. [fe80::1] or root@[fe80::1]:2222")
             } else if let colon = rest.firstIndex(of: ":") {
                 host = String(rest[..<colon])
                 portText = rest[rest.index(after: colon)...]
