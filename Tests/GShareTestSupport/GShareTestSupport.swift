@@ -62,3 +62,49 @@ public func makeTemporaryDirectory() throws -> URL {
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
+
+/// A program started with ``startProcess(_:_:environment:)``, writing to temporary files.
+public final class StartedProcess: @unchecked Sendable {  // used by one thread at a time
+    let process: Process
+    let outPath: String
+    let errPath: String
+
+    init(process: Process, outPath: String, errPath: String) {
+        self.process = process
+        self.outPath = outPath
+        self.errPath = errPath
+    }
+
+    /// Waits for it to end and returns what it printed.
+    public func finish() -> ProcessResult {
+        process.waitUntilExit()
+        defer {
+            try? FileManager.default.removeItem(atPath: outPath)
+            try? FileManager.default.removeItem(atPath: errPath)
+        }
+        return ProcessResult(
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    }
+}
+
+/// Starts a program (argument vector, no stdin, output to temporary files) without waiting:
+/// start many, then ``StartedProcess/finish()`` each, to run them at the same time without
+/// tying up a thread per child (blocking the test runner's shared threads stalls other suites).
+public func startProcess(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> StartedProcess {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("gshare-process-\(UUID().uuidString)").path
+    let outPath = base + ".out"
+    let errPath = base + ".err"
+    _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+    process.standardOutput = FileHandle(forWritingAtPath: outPath)
+    process.standardError = FileHandle(forWritingAtPath: errPath)
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    return StartedProcess(process: process, outPath: outPath, errPath: errPath)
+}

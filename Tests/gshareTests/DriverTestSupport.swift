@@ -31,6 +31,11 @@ struct DriverLab {
         try runProcess(EndToEndTests.binary, arguments + ["--config", config], environment: ["GSHARE_GLUSTER_TRACE": trace ?? ""])
     }
 
+    /// Starts `gshare ARGS --config CONFIG` without waiting for it.
+    func start(_ arguments: [String]) throws -> StartedProcess {
+        try startProcess(EndToEndTests.binary, arguments + ["--config", config], environment: ["GSHARE_GLUSTER_TRACE": ""])
+    }
+
     func json(_ result: ProcessResult) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "not JSON: \(result.stdout) \(result.stderr)")
     }
