@@ -81,7 +81,7 @@ public struct AccessRequest: Sendable, Equatable {
         case "rw": break
         case "ro":
             throw ShareDriverError(
-                .invalidRequest, message: "read-only access is not supported: auth.ssl-allow admits a name read-write or not at all",
+                .invalidRequest, message: "access level '\(level)' (read-only) is not supported: auth.ssl-allow admits a name read-write or not at all",
                 hint: "use --level rw (the default)")
         default:
             throw ShareDriverError(.invalidRequest, message: "unknown access level '\(level)'", hint: "the only level is rw")

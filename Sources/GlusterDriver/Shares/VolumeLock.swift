@@ -36,7 +36,15 @@ public final class VolumeLock {
                 .lockFailed, volume: volume, message: "cannot open the lock file \(path): \(reason)",
                 hint: "check the permissions of \(folder) (state_dir in gshare.toml)")
         }
+        // `descriptor` is set only once the lock is held: a class whose stored properties are all
+        // set runs its deinit when the initializer throws, which would close `fd` a second time
+        // (by then possibly another lock's descriptor, which that close would also unlock).
+        try Self.lock(fd, path: path, volume: volume, timeout: timeout)
         descriptor = fd
+    }
+
+    /// Takes the flock on `fd`, polling until `timeout`; closes `fd` before throwing.
+    private static func lock(_ fd: Int32, path: String, volume: String, timeout: Duration) throws {
         let deadline = ContinuousClock.now + timeout
         while true {
             if flock(fd, LOCK_EX | LOCK_NB) == 0 { return }
