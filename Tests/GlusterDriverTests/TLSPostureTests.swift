@@ -207,9 +207,20 @@ struct TLSPostureTests {
     @Test("checks come in a fixed order and passing ones carry no problem or fix")
     func checkOrder() throws {
         let posture = TLSPosture.evaluate(volume(), systemCNs: try labSystemCNs())
-        #expect(posture.checks.map(\.name) == ["server.ssl", "client.ssl", "auth.ssl-allow", "system-cns", "server.dynamic-auth", "status"])
+        #expect(posture.checks.map(\.name) == ["server.ssl", "client.ssl", "auth.ssl-allow", "system-cns", "server.dynamic-auth", "status", "bricks"])
         #expect(posture.isReady && posture.problems.isEmpty)
         #expect(posture.checks.allSatisfy { $0.problem == nil && $0.fix == nil })
+    }
+
+    @Test("a server.ssl change still waiting for a brick restart keeps the volume not ready until the mark is cleared")
+    func restartPending() throws {
+        let pending = TLSPosture.evaluate(volume([TLSPosture.restartPendingKey: "server.ssl"]), systemCNs: try labSystemCNs())
+        #expect(!pending.isReady)
+        let check = try pending.check("bricks")
+        #expect(!check.passed && check.fix == "gshare pool prepare vol --restart")
+        #expect(check.problem?.contains("plain text") == true)
+        let cleared = TLSPosture.evaluate(volume([TLSPosture.restartPendingKey: "NONE"]), systemCNs: try labSystemCNs())
+        #expect(cleared.isReady)
     }
 
     @Test("a posture encodes its verdict as ready and decodes back to the same value")

@@ -22,12 +22,20 @@ extension ShareDriver {
         let cli = try cli(pooled.server)
         let info = try await cli.volumeInfo(of: pooled.name)
         let plan = PreparePlan.make(for: info, systemCNs: systemCNs)
-        if !plan.settings.isEmpty {
-            try await cli.volumeSet(pooled.name, plan.settings)
+        let pendingBefore = info.option(TLSPosture.restartPendingKey).map { $0 != ShareMarks.none } ?? false
+        let restartNeeded = plan.needsRestart || (pendingBefore && info.status == .started)
+        var settings = plan.settings
+        if restartNeeded && !restart && !pendingBefore {
+            // Remember it on the volume: the options alone cannot show that the bricks still
+            // run without TLS, and `pool check` must keep saying so until they restart.
+            settings.append(VolumeSetting(key: TLSPosture.restartPendingKey, value: "server.ssl"))
+        }
+        if !settings.isEmpty {
+            try await cli.volumeSet(pooled.name, settings)
         }
         var restarted = false
         if restart {
-            if info.status == .started && plan.needsRestart {
+            if info.status == .started && restartNeeded {
                 try await cli.volumeStop(pooled.name)
                 try await cli.volumeStart(pooled.name)
                 restarted = true
@@ -35,12 +43,15 @@ extension ShareDriver {
                 try await cli.volumeStart(pooled.name)
                 restarted = true
             }
+            if restarted && pendingBefore {
+                try await cli.volumeSet(pooled.name, [VolumeSetting(key: TLSPosture.restartPendingKey, value: ShareMarks.none)])
+            }
         }
         let after = try await cli.volumeInfo(of: pooled.name)
         withExtendedLifetime(lock) {}
-        let restartNeeded = plan.needsRestart && !restarted
+        let stillNeeded = restartNeeded && !restarted
         return PrepareResult(
-            volume: pooled.exportLocation, applied: plan.settings, restarted: restarted, restartNeeded: restartNeeded,
-            readyAfter: TLSPosture.evaluate(after, systemCNs: systemCNs).isReady && !restartNeeded)
+            volume: pooled.exportLocation, applied: plan.settings, restarted: restarted, restartNeeded: stillNeeded,
+            readyAfter: TLSPosture.evaluate(after, systemCNs: systemCNs).isReady && !stillNeeded)
     }
 }

@@ -63,7 +63,22 @@ public struct TLSPosture: Sendable, Equatable, Codable {
                 systemCNsCheck(allowList, systemCNs, fix: plan.allowListFix),
                 dynamicAuthCheck(volume),
                 statusCheck(volume, prepareFirst: !plan.settings.isEmpty),
+                restartCheck(volume),
             ])
+    }
+
+    /// The mark `gshare pool prepare` leaves when it turned server.ssl on without restarting
+    /// the bricks (they keep serving plain text until they restart).
+    public static let restartPendingKey = "user.gshare.restart-pending"
+
+    private static func restartCheck(_ volume: VolumeInfo) -> PostureCheck {
+        guard let pending = volume.option(restartPendingKey), pending != "NONE" else {
+            return PostureCheck(name: "bricks", passed: true, found: "no restart pending", problem: nil, fix: nil)
+        }
+        return PostureCheck(
+            name: "bricks", passed: false, found: "restart pending (\(pending) changed)",
+            problem: "server.ssl was turned on but the bricks have not restarted since: they still accept clients in plain text",
+            fix: "gshare pool prepare \(volume.name) --restart")
     }
 
     private static func serverSSLCheck(_ volume: VolumeInfo) -> PostureCheck {
