@@ -16,9 +16,14 @@ struct GShare: AsyncParsableCommand {
             auth.ssl-allow.
 
             Start with:
-              gshare cert inspect tenant-a.pem
-              gshare cert verify tenant-a.pem --ca tenant-root.pem --untrusted tenant-int.pem
-              gshare pki lab --dir pki/out     (a lab PKI: both hierarchies, nodes, tenants, CRLs)
+              gshare cert verify tenant-a.pem --ca tenant-root.pem
+              gshare pki lab --dir pki/out     (a lab PKI, laid out for GlusterFS)
+              gshare config check              (gshare.toml: pool, system CNs…)
+              gshare pool check                (is every pool volume's TLS safe?)
+              gshare share create --size 2 --name tenant-a-data
+              gshare access allow tenant-a-data --cert tenant-a.pem
+              gshare access deny tenant-a-data --cn tenant-a
+              gshare share delete tenant-a-data
             """,
         version: "0.1.0",
         subcommands: [Cert.self, Pki.self, Config.self, Pool.self, Share.self, Access.self]
