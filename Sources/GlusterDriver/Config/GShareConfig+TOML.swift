@@ -11,7 +11,7 @@ extension GShareConfig {
     public static let knownKeys = [
         "glusterfs_targets", "glusterfs_servers", "glusterfs_volume_pattern", "glusterfs_path_to_private_key",
         "glusterfs_server_password", "glusterfs_mount_point_base", "manager_cert", "manager_key", "manager_ca", "system_cns",
-        "tenant_ca", "state_dir", "gluster_cli", "command_timeout_seconds",
+        "tenant_ca", "state_dir", "gluster_cli", "glusterd_workdir", "command_timeout_seconds",
     ]
 
     /// Reads a configuration from TOML text.
@@ -221,6 +221,7 @@ struct ConfigReader {
             }
             glusterCommand = try checkedPath(command, key: "gluster_cli")
         }
+        let glusterdWorkdir = try path("glusterd_workdir") ?? GShareConfig.defaultGlusterdWorkdir
         var commandTimeout = GShareConfig.defaultCommandTimeout
         if let seconds = try integer("command_timeout_seconds") {
             guard GShareConfig.commandTimeoutRange.contains(seconds.value) else {
@@ -236,7 +237,7 @@ struct ConfigReader {
         return GShareConfig(
             source: source, targets: targets, servers: servers, volumePattern: volumePattern, privateKeyPath: privateKeyPath,
             serverPassword: serverPassword, mountPointBase: mountPointBase, manager: manager, systemCNs: systemCNs, tenantCA: tenantCA,
-            stateDirectory: stateDirectory, glusterCommand: glusterCommand, commandTimeout: commandTimeout)
+            stateDirectory: stateDirectory, glusterCommand: glusterCommand, glusterdWorkdir: glusterdWorkdir, commandTimeout: commandTimeout)
     }
 
     // MARK: Typed values with their places

@@ -39,11 +39,17 @@ public struct GShareConfig: Sendable {
     public var stateDirectory: String
     /// The gluster CLI (`gluster_cli`), run locally or over SSH.
     public var glusterCommand: String
+    /// glusterd's working directory on this machine (`glusterd_workdir`): where gshare, when
+    /// it runs the CLI locally and may read it (root), verifies a write in glusterd's committed
+    /// store instead of asking the CLI again.
+    public var glusterdWorkdir: String
     /// How long one gluster CLI call may take (`command_timeout_seconds`).
     public var commandTimeout: Duration
 
     /// The gluster CLI used when `gluster_cli` is absent.
     public static let defaultGlusterCommand = "/usr/sbin/gluster"
+    /// glusterd's working directory when `glusterd_workdir` is absent (Debian's glusterd.vol).
+    public static let defaultGlusterdWorkdir = "/var/lib/glusterd"
     /// The timeout used when `command_timeout_seconds` is absent: 120 seconds.
     public static let defaultCommandTimeout = Duration.seconds(120)
     /// The timeouts `command_timeout_seconds` accepts, in seconds.
@@ -55,7 +61,7 @@ public struct GShareConfig: Sendable {
         privateKeyPath: String? = nil, serverPassword: SecretSource? = nil, mountPointBase: String? = nil,
         manager: ManagerIdentity? = nil, systemCNs: [CommonName], tenantCA: String? = nil,
         stateDirectory: String = "/var/lib/gshare", glusterCommand: String = GShareConfig.defaultGlusterCommand,
-        commandTimeout: Duration = GShareConfig.defaultCommandTimeout
+        glusterdWorkdir: String = GShareConfig.defaultGlusterdWorkdir, commandTimeout: Duration = GShareConfig.defaultCommandTimeout
     ) {
         self.source = source
         self.targets = targets
@@ -69,6 +75,7 @@ public struct GShareConfig: Sendable {
         self.tenantCA = tenantCA
         self.stateDirectory = stateDirectory
         self.glusterCommand = glusterCommand
+        self.glusterdWorkdir = glusterdWorkdir
         self.commandTimeout = commandTimeout
     }
 

@@ -82,7 +82,10 @@ extension ShareDriver {
         settings.append(ShareMarks.grantedSetting(granted))
         try await locked.cli.volumeSet(locked.info.name, settings)
         if listChanged {
-            let stored = try await locked.cli.volumeGet(locked.info.name, "auth.ssl-allow")
+            // Verify: glusterd's committed store when this runner can read it (local, root),
+            // else one `volume get`.
+            var stored = await locked.cli.runner.committedOption("auth.ssl-allow", ofVolume: locked.info.name)
+            if stored == nil { stored = try await locked.cli.volumeGet(locked.info.name, "auth.ssl-allow") }
             guard let stored, SSLAllowList(optionValue: stored) == SSLAllowList(optionValue: after.rendered) else {
                 throw ShareDriverError(
                     .verifyFailed, share: shareID, volume: volume.exportLocation,

@@ -10,9 +10,10 @@ import TenantPKI
 /// ``VolumeLock`` and is verified after writing.
 ///
 /// Gluster calls per operation: `pool list` one `volume info all` per server; an access
-/// change one `volume info` + one `volume set` + one `volume get auth.ssl-allow` (the
-/// verify); a no-op allow/deny one `volume info`. (Plus one `volume info all` when the local
-/// share index does not know the share yet.)
+/// change one `volume info` + one `volume set`, verified in glusterd's committed store when
+/// gshare runs on the server as root (else one more call, `volume get auth.ssl-allow`); a
+/// no-op allow/deny one `volume info`. (Plus one `volume info all` when the local share
+/// index does not know the share yet.)
 public struct ShareDriver: Sendable {
     public let config: GShareConfig
     public let runners: any GlusterRunnerProvider

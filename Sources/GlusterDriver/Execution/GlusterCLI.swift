@@ -3,9 +3,6 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 /// One `key value` pair of a `gluster volume set`.
 public struct VolumeSetting: Sendable, Hashable, Codable, CustomStringConvertible {

@@ -14,6 +14,15 @@ public protocol GlusterCommandRunner: Sendable {
     /// A non-zero exit status is a result, not an error; only a runner that cannot run
     /// (no gluster binary, a timeout) throws.
     func run(_ arguments: [String]) async throws -> GlusterCommandOutput
+
+    /// The value glusterd committed for option `key` of `volume`, read from its store on
+    /// this machine without a CLI call — or nil when this runner cannot (then the caller asks
+    /// `gluster volume get`).
+    func committedOption(_ key: String, ofVolume volume: String) async -> String?
+}
+
+extension GlusterCommandRunner {
+    public func committedOption(_ key: String, ofVolume volume: String) async -> String? { nil }
 }
 
 /// Runs the gluster CLI on this machine, with an argument vector (never a shell).
@@ -23,9 +32,27 @@ public struct LocalGlusterRunner: GlusterCommandRunner {
     /// The CLI is killed (by its PID) when it runs longer than this.
     public var timeout: Duration
 
-    public init(executable: String = "/usr/sbin/gluster", timeout: Duration = .seconds(120)) {
+    /// glusterd's working directory (its store: `vols/VOLUME/info`).
+    public var glusterdWorkdir: String
+
+    public init(executable: String = "/usr/sbin/gluster", timeout: Duration = .seconds(120), glusterdWorkdir: String = "/var/lib/glusterd") {
         self.executable = executable
         self.timeout = timeout
+        self.glusterdWorkdir = glusterdWorkdir
+    }
+
+    /// Reads `key=value` from `<glusterdWorkdir>/vols/<volume>/info`: glusterd's own record of
+    /// the volume, which it writes in the commit phase of a `volume set`, before the CLI
+    /// returns. Readable by root only; nil when unreadable, absent or the name is odd.
+    public func committedOption(_ key: String, ofVolume volume: String) async -> String? {
+        guard !volume.isEmpty, !volume.contains("/"), !volume.hasPrefix("."), !key.contains("=") else { return nil }
+        let path = "\(glusterdWorkdir)/vols/\(volume)/info"
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let prefix = key + "="
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix(prefix) {
+            return String(line.dropFirst(prefix.count))
+        }
+        return nil
     }
 
     /// The options every call carries: `--mode=script` (without it `volume stop`/`delete`

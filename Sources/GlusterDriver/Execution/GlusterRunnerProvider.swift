@@ -15,6 +15,7 @@ public protocol GlusterRunnerProvider: Sendable {
 /// The runners the configuration asks for.
 public struct ConfiguredRunnerProvider: GlusterRunnerProvider {
     public let glusterCommand: String
+    public let glusterdWorkdir: String
     public let timeout: Duration
     /// When set, every gluster call is appended to this file as one JSON line (see
     /// ``TracingGlusterRunner``).
@@ -25,6 +26,7 @@ public struct ConfiguredRunnerProvider: GlusterRunnerProvider {
 
     public init(config: GShareConfig, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.glusterCommand = config.glusterCommand
+        self.glusterdWorkdir = config.glusterdWorkdir
         self.timeout = config.commandTimeout
         self.tracePath = environment[Self.traceEnvironmentVariable].flatMap { $0.isEmpty ? nil : $0 }
     }
@@ -36,7 +38,7 @@ public struct ConfiguredRunnerProvider: GlusterRunnerProvider {
                 message: "\(server) is reached over SSH, which this gshare build cannot do yet",
                 hint: "write the target without a user (host:/volume) and run gshare on a GlusterFS server")
         }
-        let local = LocalGlusterRunner(executable: glusterCommand, timeout: timeout)
+        let local = LocalGlusterRunner(executable: glusterCommand, timeout: timeout, glusterdWorkdir: glusterdWorkdir)
         guard let tracePath else { return local }
         return TracingGlusterRunner(wrapping: local, server: server.description, tracePath: tracePath)
     }
@@ -61,6 +63,11 @@ public struct TracingGlusterRunner: GlusterCommandRunner {
         let arguments: [String]
         let exitStatus: Int32?
         let milliseconds: Int
+    }
+
+    /// Forwarded (a store read is not a gluster call: not traced).
+    public func committedOption(_ key: String, ofVolume volume: String) async -> String? {
+        await wrapped.committedOption(key, ofVolume: volume)
     }
 
     public func run(_ arguments: [String]) async throws -> GlusterCommandOutput {

@@ -3,9 +3,6 @@
 //===----------------------------------------------------------------------===//
 
 public import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 /// What one `gluster --mode=script --xml …` run printed, and how it ended.
 public struct GlusterCommandOutput: Sendable, Equatable {
@@ -26,37 +23,32 @@ public struct GlusterCommandOutput: Sendable, Equatable {
 /// `opRet` -1 and an `opErrstr`; some exit 1 or 2 with XML; with glusterd down it prints
 /// "Connection failed…" with no XML at all.
 struct GlusterCLIDocument {
-    let root: XMLElement
+    let root: LightXMLElement
 
     init(_ output: GlusterCommandOutput, command: [String]) throws {
-        let text = String(decoding: output.standardOutput, as: UTF8.self)
+        // "Connection failed…" (glusterd down) comes without XML: look at the text only then.
+        let startsLikeXML = output.standardOutput.first { !LightXMLElement.isSpace($0) } == UInt8(ascii: "<")
+        let text = startsLikeXML ? "" : String(decoding: output.standardOutput, as: UTF8.self)
         if text.contains("Connection failed") || output.standardError.contains("Connection failed") {
             throw GlusterDriverError(
                 .glusterdUnreachable, command: command,
                 message: "glusterd does not answer; start it (or check the host) and try again")
         }
-        // FoundationXML traps on empty input: only hand it something that starts like XML.
-        guard text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("<") else {
+        guard startsLikeXML, let root = LightXMLElement.parse(output.standardOutput) else {
+            let shown = startsLikeXML ? String(decoding: output.standardOutput.prefix(300), as: UTF8.self) : text
             throw GlusterDriverError(
                 .malformedOutput, command: command,
-                message: "the output is not XML (exit status \(output.exitStatus)): \(Self.excerpt(text.isEmpty ? output.standardError : text))")
+                message: "the output is not XML (exit status \(output.exitStatus)): \(Self.excerpt(shown.isEmpty ? output.standardError : shown))")
         }
-        let document: XMLDocument
-        do {
-            document = try XMLDocument(data: output.standardOutput, options: [])
-        } catch {
-            throw GlusterDriverError(
-                .malformedOutput, command: command,
-                message: "the output is not XML (exit status \(output.exitStatus)): \(Self.excerpt(text.isEmpty ? output.standardError : text))")
-        }
-        guard let root = document.rootElement(), root.name == "cliOutput",
+        guard root.name == "cliOutput",
             let opRetText = root.elements(forName: "opRet").first?.stringValue,
             let opRet = Int(opRetText.trimmingCharacters(in: .whitespacesAndNewlines))
         else {
             throw GlusterDriverError(
-                .malformedOutput, command: command, message: "the XML has no <cliOutput><opRet>: \(Self.excerpt(text))")
+                .malformedOutput, command: command,
+                message: "the XML has no <cliOutput><opRet>: \(Self.excerpt(String(decoding: output.standardOutput.prefix(300), as: UTF8.self)))")
         }
-        let opErrno = root.elements(forName: "opErrno").first?.stringValue.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let opErrno = root.text(of: "opErrno").flatMap { Int($0) }
         let opErrstr = root.elements(forName: "opErrstr").first?.stringValue
         if opRet != 0 {
             if opErrno == 30806 {
@@ -77,9 +69,4 @@ struct GlusterCLIDocument {
     }
 }
 
-extension XMLElement {
-    /// The trimmed text of the first child element called `name`.
-    func text(of name: String) -> String? {
-        elements(forName: name).first?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-}
+

@@ -3,9 +3,6 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 /// One volume as `gluster volume info --xml` describes it.
 public struct VolumeInfo: Sendable, Equatable {
@@ -38,7 +35,7 @@ public struct VolumeInfo: Sendable, Equatable {
         return try volumes.elements(forName: "volume").map { try VolumeInfo(element: $0, command: command) }
     }
 
-    init(element: XMLElement, command: [String]) throws {
+    init(element: LightXMLElement, command: [String]) throws {
         func malformed(_ what: String) -> GlusterDriverError {
             GlusterDriverError(.malformedOutput, command: command, message: "a <volume> \(what)")
         }

@@ -34,6 +34,7 @@ struct ConfigDocument: Codable {
         let tenantCA: String?
         let stateDirectory: String
         let glusterCommand: String
+        let glusterdWorkdir: String
         let commandTimeoutSeconds: Int64
 
         enum CodingKeys: String, CodingKey {
@@ -50,6 +51,7 @@ struct ConfigDocument: Codable {
             case tenantCA = "tenant_ca"
             case stateDirectory = "state_dir"
             case glusterCommand = "gluster_cli"
+            case glusterdWorkdir = "glusterd_workdir"
             case commandTimeoutSeconds = "command_timeout_seconds"
         }
     }
@@ -70,7 +72,7 @@ struct ConfigDocument: Codable {
             serverPassword: config.serverPassword?.description, mountPointBase: config.mountPointBase,
             managerCertificate: config.manager?.certificate, managerKey: config.manager?.privateKey,
             managerCA: config.manager?.certificateAuthorities, systemCNs: config.systemCNs.map(\.value), tenantCA: config.tenantCA,
-            stateDirectory: config.stateDirectory, glusterCommand: config.glusterCommand,
+            stateDirectory: config.stateDirectory, glusterCommand: config.glusterCommand, glusterdWorkdir: config.glusterdWorkdir,
             commandTimeoutSeconds: config.commandTimeout.components.seconds)
         servers = config.allServers.map(\.description)
         self.warnings = warnings
@@ -127,6 +129,7 @@ enum ConfigText {
         row("tenant_ca", settings.tenantCA)
         row("state_dir", settings.stateDirectory)
         row("gluster_cli", settings.glusterCommand)
+        row("glusterd_workdir", settings.glusterdWorkdir)
         row("command_timeout_seconds", "\(settings.commandTimeoutSeconds)")
         lines.append("")
         lines.append("servers gshare will ask: \(document.servers.joined(separator: ", "))")
