@@ -12,6 +12,7 @@ extension GShareConfig {
         "glusterfs_targets", "glusterfs_servers", "glusterfs_volume_pattern", "glusterfs_path_to_private_key",
         "glusterfs_server_password", "glusterfs_mount_point_base", "manager_cert", "manager_key", "manager_ca", "system_cns",
         "tenant_ca", "state_dir", "gluster_cli", "glusterd_workdir", "command_timeout_seconds",
+        "glusterfs_private_key_passphrase", "ssh_known_hosts", "remote_gluster_cli",
     ]
 
     /// Reads a configuration from TOML text.
@@ -161,6 +162,27 @@ struct ConfigReader {
         // Remote access.
         let privateKeyPath = try path("glusterfs_path_to_private_key")
         let serverPassword = try secret("glusterfs_server_password")
+        let privateKeyPassphrase = try secret("glusterfs_private_key_passphrase")
+        if privateKeyPassphrase != nil && privateKeyPath == nil {
+            throw fail(
+                .invalidValue, "glusterfs_private_key_passphrase", at: position(of: "glusterfs_private_key_passphrase"),
+                "a passphrase is given but no key (glusterfs_path_to_private_key)", hint: "set glusterfs_path_to_private_key, or remove the passphrase")
+        }
+        let knownHostsPath = try path("ssh_known_hosts") ?? GShareConfig.defaultKnownHostsPath(environment: environment)
+        var remoteGlusterCommand = GShareConfig.defaultRemoteGlusterCommand
+        if let words = try strings("remote_gluster_cli") {
+            guard !words.isEmpty else {
+                throw fail(
+                    .invalidValue, "remote_gluster_cli", at: position(of: "remote_gluster_cli"), "the command is empty",
+                    hint: "e.g. remote_gluster_cli = [\"/usr/sbin/gluster\"] or [\"sudo\", \"-n\", \"/usr/sbin/gluster\"]")
+            }
+            for word in words where word.value.isEmpty || word.value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                throw fail(
+                    .invalidValue, "remote_gluster_cli", at: word, "\(AddressText.quoted(word.value)) is empty or holds a control character",
+                    hint: "each word of the command is one argument, sent quoted; no empty words, no newlines")
+            }
+            remoteGlusterCommand = words.map(\.value)
+        }
         let mountPointBase = try path("glusterfs_mount_point_base")
 
         // gshare's identity.
@@ -237,7 +259,8 @@ struct ConfigReader {
         return GShareConfig(
             source: source, targets: targets, servers: servers, volumePattern: volumePattern, privateKeyPath: privateKeyPath,
             serverPassword: serverPassword, mountPointBase: mountPointBase, manager: manager, systemCNs: systemCNs, tenantCA: tenantCA,
-            stateDirectory: stateDirectory, glusterCommand: glusterCommand, glusterdWorkdir: glusterdWorkdir, commandTimeout: commandTimeout)
+            stateDirectory: stateDirectory, glusterCommand: glusterCommand, glusterdWorkdir: glusterdWorkdir, commandTimeout: commandTimeout,
+            privateKeyPassphrase: privateKeyPassphrase, knownHostsPath: knownHostsPath, remoteGlusterCommand: remoteGlusterCommand)
     }
 
     // MARK: Typed values with their places

@@ -45,9 +45,25 @@ public struct GShareConfig: Sendable {
     public var glusterdWorkdir: String
     /// How long one gluster CLI call may take (`command_timeout_seconds`).
     public var commandTimeout: Duration
+    /// The passphrase of `glusterfs_path_to_private_key` (`glusterfs_private_key_passphrase`).
+    public var privateKeyPassphrase: SecretSource?
+    /// The OpenSSH known_hosts file SSH host keys are checked against (`ssh_known_hosts`).
+    public var knownHostsPath: String
+    /// The gluster CLI on SSH servers, as an argument vector (`remote_gluster_cli`), e.g.
+    /// `["sudo", "-n", "/usr/sbin/gluster"]` for a remote user that is not root.
+    public var remoteGlusterCommand: [String]
 
     /// The gluster CLI used when `gluster_cli` is absent.
     public static let defaultGlusterCommand = "/usr/sbin/gluster"
+    /// The remote gluster CLI when `remote_gluster_cli` is absent.
+    public static let defaultRemoteGlusterCommand = ["/usr/sbin/gluster"]
+
+    /// `~/.ssh/known_hosts` of the user running gshare (from $HOME).
+    public static func defaultKnownHostsPath(environment: [String: String]) -> String {
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return (home as NSString).appendingPathComponent(".ssh/known_hosts")
+    }
+
     /// glusterd's working directory when `glusterd_workdir` is absent (Debian's glusterd.vol).
     public static let defaultGlusterdWorkdir = "/var/lib/glusterd"
     /// The timeout used when `command_timeout_seconds` is absent: 120 seconds.
@@ -61,7 +77,9 @@ public struct GShareConfig: Sendable {
         privateKeyPath: String? = nil, serverPassword: SecretSource? = nil, mountPointBase: String? = nil,
         manager: ManagerIdentity? = nil, systemCNs: [CommonName], tenantCA: String? = nil,
         stateDirectory: String = "/var/lib/gshare", glusterCommand: String = GShareConfig.defaultGlusterCommand,
-        glusterdWorkdir: String = GShareConfig.defaultGlusterdWorkdir, commandTimeout: Duration = GShareConfig.defaultCommandTimeout
+        glusterdWorkdir: String = GShareConfig.defaultGlusterdWorkdir, commandTimeout: Duration = GShareConfig.defaultCommandTimeout,
+        privateKeyPassphrase: SecretSource? = nil, knownHostsPath: String = "/root/.ssh/known_hosts",
+        remoteGlusterCommand: [String] = GShareConfig.defaultRemoteGlusterCommand
     ) {
         self.source = source
         self.targets = targets
@@ -76,6 +94,9 @@ public struct GShareConfig: Sendable {
         self.stateDirectory = stateDirectory
         self.glusterCommand = glusterCommand
         self.glusterdWorkdir = glusterdWorkdir
+        self.privateKeyPassphrase = privateKeyPassphrase
+        self.knownHostsPath = knownHostsPath
+        self.remoteGlusterCommand = remoteGlusterCommand
         self.commandTimeout = commandTimeout
     }
 

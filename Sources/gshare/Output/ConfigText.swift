@@ -35,6 +35,9 @@ struct ConfigDocument: Codable {
         let stateDirectory: String
         let glusterCommand: String
         let glusterdWorkdir: String
+        let privateKeyPassphrase: String?
+        let knownHostsPath: String
+        let remoteGlusterCommand: [String]
         let commandTimeoutSeconds: Int64
 
         enum CodingKeys: String, CodingKey {
@@ -52,6 +55,9 @@ struct ConfigDocument: Codable {
             case stateDirectory = "state_dir"
             case glusterCommand = "gluster_cli"
             case glusterdWorkdir = "glusterd_workdir"
+            case privateKeyPassphrase = "glusterfs_private_key_passphrase"
+            case knownHostsPath = "ssh_known_hosts"
+            case remoteGlusterCommand = "remote_gluster_cli"
             case commandTimeoutSeconds = "command_timeout_seconds"
         }
     }
@@ -73,6 +79,8 @@ struct ConfigDocument: Codable {
             managerCertificate: config.manager?.certificate, managerKey: config.manager?.privateKey,
             managerCA: config.manager?.certificateAuthorities, systemCNs: config.systemCNs.map(\.value), tenantCA: config.tenantCA,
             stateDirectory: config.stateDirectory, glusterCommand: config.glusterCommand, glusterdWorkdir: config.glusterdWorkdir,
+            privateKeyPassphrase: config.privateKeyPassphrase?.description, knownHostsPath: config.knownHostsPath,
+            remoteGlusterCommand: config.remoteGlusterCommand,
             commandTimeoutSeconds: config.commandTimeout.components.seconds)
         servers = config.allServers.map(\.description)
         self.warnings = warnings
@@ -130,6 +138,9 @@ enum ConfigText {
         row("state_dir", settings.stateDirectory)
         row("gluster_cli", settings.glusterCommand)
         row("glusterd_workdir", settings.glusterdWorkdir)
+        row("glusterfs_private_key_passphrase", settings.privateKeyPassphrase)
+        row("ssh_known_hosts", settings.knownHostsPath)
+        row("remote_gluster_cli", settings.remoteGlusterCommand.joined(separator: " "))
         row("command_timeout_seconds", "\(settings.commandTimeoutSeconds)")
         lines.append("")
         lines.append("servers gshare will ask: \(document.servers.joined(separator: ", "))")
