@@ -69,10 +69,15 @@ final class LightXMLElement {
                 if bytes[position] == UInt8(ascii: "<") {
                     guard markup() else { return nil }
                 } else {
+                    let start = position
                     guard let text = text() else { return nil }
+                    let blank = text.utf8.allSatisfy(Self.isSpace)
                     if let open = stack.last {
-                        open.textParts.append(text)
-                    } else if text.utf8.contains(where: { !Self.isSpace($0) }) {
+                        // Indentation before a child's start tag is not text anyone reads:
+                        // skipping it saves most of the strings of a large document.
+                        let beforeStartTag = blank && has("<") && !has("</") && position > start
+                        if !beforeStartTag { open.textParts.append(text) }
+                    } else if !blank {
                         return nil  // text outside the root element
                     }
                 }
@@ -147,8 +152,14 @@ final class LightXMLElement {
 
         /// Character data up to the next `<`, with entity and character references decoded.
         mutating func text() -> String? {
+            let first = position
+            while position < bytes.count, bytes[position] != UInt8(ascii: "<"), bytes[position] != UInt8(ascii: "&") { position += 1 }
+            if position == bytes.count || bytes[position] == UInt8(ascii: "<") {
+                // No reference: one String straight from the bytes.
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[first..<position]), as: UTF8.self)
+            }
             var decoded: [UInt8] = []
-            var start = position
+            var start = first
             while position < bytes.count, bytes[position] != UInt8(ascii: "<") {
                 if bytes[position] == UInt8(ascii: "&") {
                     decoded.append(contentsOf: bytes[start..<position])
