@@ -36,7 +36,7 @@ extension ShareDriver {
         for candidate in ordered {
             guard let volume = inventory.volumes.first(where: { $0.target.description == candidate.volume }) else { continue }
             // Another process on this host working on this volume: try the next one.
-            guard let lock = try VolumeLock.attempt(stateDirectory: config.stateDirectory, server: volume.server.description, volume: volume.name) else {
+            guard let lock = try VolumeLock.attempt(stateDirectory: config.stateDirectory, server: volume.server.host, volume: volume.name) else {
                 contended.append(volume.exportLocation)
                 continue
             }

@@ -117,7 +117,7 @@ public struct ShareDriver: Sendable {
             let target = try? GlusterTarget(parsing: entry.target),
             config.allServers.contains(target.server)
         {
-            let lock = try VolumeLock(stateDirectory: config.stateDirectory, server: target.server.description, volume: target.volume, timeout: lockTimeout)
+            let lock = try VolumeLock(stateDirectory: config.stateDirectory, server: target.server.host, volume: target.volume, timeout: lockTimeout)
             let cli = try cli(target.server)
             do {
                 let info = try await cli.volumeInfo(of: target.volume)
@@ -130,7 +130,7 @@ public struct ShareDriver: Sendable {
         }
         let inventory = try await inventory()
         guard let volume = Self.find(reference, in: inventory) else { throw unknownShare(reference, inventory: inventory) }
-        let lock = try VolumeLock(stateDirectory: config.stateDirectory, server: volume.server.description, volume: volume.name, timeout: lockTimeout)
+        let lock = try VolumeLock(stateDirectory: config.stateDirectory, server: volume.server.host, volume: volume.name, timeout: lockTimeout)
         let cli = try cli(volume.server)
         let info = try await cli.volumeInfo(of: volume.name)
         guard Self.matches(reference, info, server: volume.server) else {

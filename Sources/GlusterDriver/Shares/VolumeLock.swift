@@ -10,7 +10,8 @@ import Glibc
 /// An exclusive lock on one volume, across every gshare process on this host: a
 /// `flock(2)` on `<state_dir>/locks/<server>~<volume>.lock`. Read-modify-write of a volume's
 /// options happens only while holding it. The kernel drops the lock when the process ends,
-/// so a crash never leaves a stale lock behind.
+/// so a crash never leaves a stale lock behind. The server part is the host serving the
+/// volume (not an SSH user or port): every way of reaching one volume shares its lock.
 public final class VolumeLock {
     public let path: String
     private let descriptor: Int32
