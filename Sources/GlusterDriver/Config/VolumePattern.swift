@@ -60,11 +60,17 @@ public struct VolumePattern: Sendable, CustomStringConvertible {
     /// - Returns: nil when the whole name does not match, or when the size is 0 or too
     ///   large to be a size in GB.
     public func match(_ volumeName: String) -> VolumePatternMatch? {
-        guard let found = try? Self.compile(expanded).wholeMatch(in: volumeName) else { return nil }
-        guard capturesSize else { return VolumePatternMatch(sizeGB: nil) }
-        guard let digits = found.output[Self.sizeCapture]?.substring, let size = Int(digits), size > 0 else { return nil }
-        return VolumePatternMatch(sizeGB: size)
+        makeMatcher()?.match(volumeName)
     }
+
+    /// The compiled pattern, for matching many names (compiling costs far more than
+    /// matching; `Regex` is not Sendable, so the matcher stays with its caller).
+    public func makeMatcher() -> VolumePatternMatcher? {
+        guard let regex = try? Self.compile(expanded) else { return nil }
+        return VolumePatternMatcher(regex: regex, capturesSize: capturesSize)
+    }
+
+    static let sizeCaptureName = sizeCapture
 
     private static func compile(_ expression: String) throws -> Regex<AnyRegexOutput> {
         try Regex(expression).asciiOnlyCharacterClasses()
@@ -81,4 +87,18 @@ public struct VolumePatternMatch: Sendable, Equatable {
 
     /// A match.
     public init(sizeGB: Int?) { self.sizeGB = sizeGB }
+}
+
+/// A compiled ``VolumePattern``.
+public struct VolumePatternMatcher {
+    let regex: Regex<AnyRegexOutput>
+    let capturesSize: Bool
+
+    /// The match of the whole name (nil: not a pool volume; a size of 0 or too large: no match).
+    public func match(_ volumeName: String) -> VolumePatternMatch? {
+        guard let found = try? regex.wholeMatch(in: volumeName) else { return nil }
+        guard capturesSize else { return VolumePatternMatch(sizeGB: nil) }
+        guard let digits = found.output[VolumePattern.sizeCaptureName]?.substring, let size = Int(digits), size > 0 else { return nil }
+        return VolumePatternMatch(sizeGB: size)
+    }
 }

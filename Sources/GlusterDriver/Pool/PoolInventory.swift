@@ -73,19 +73,20 @@ public struct PoolInventory: Sendable {
         var volumes: [PoolVolume] = []
         var seen = Set<GlusterTarget>()
         var missing: [GlusterTarget] = []
+        let matcher = config.volumePattern?.makeMatcher()  // compiled once for every name
         for target in config.targets {
             guard let info = volumesByServer[target.server]?.first(where: { $0.name == target.volume }) else {
                 missing.append(target)
                 continue
             }
             guard seen.insert(target).inserted else { continue }
-            let size = config.volumePattern?.match(target.volume)?.sizeGB
+            let size = matcher?.match(target.volume)?.sizeGB
             volumes.append(PoolVolume(server: target.server, info: info, sizeGB: size, systemCNs: config.systemCNs))
         }
-        if let pattern = config.volumePattern {
+        if let matcher {
             for server in config.servers {
                 for info in volumesByServer[server] ?? [] {
-                    guard let match = pattern.match(info.name) else { continue }
+                    guard let match = matcher.match(info.name) else { continue }
                     let target = GlusterTarget(server: server, volume: info.name)
                     guard seen.insert(target).inserted else { continue }
                     volumes.append(PoolVolume(server: server, info: info, sizeGB: match.sizeGB, systemCNs: config.systemCNs))
