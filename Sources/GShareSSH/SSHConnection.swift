@@ -68,8 +68,11 @@ public final class SSHConnection: Sendable {
     }
 
     /// Runs one command: each argument single-quoted (``ShellQuoting/commandLine(_:)``), so the
-    /// remote shell sees exactly these arguments. Standard input is empty (EOF at once);
-    /// standard output and error are collected in full.
+    /// remote shell sees exactly these arguments, after `exec` so that the program replaces
+    /// the remote login shell (which must be a POSIX shell) and its exit status or signal
+    /// comes back unchanged. The program is therefore looked up in `PATH` (shell builtins
+    /// such as `printf` run as their /usr/bin programs). Standard input is empty (EOF at
+    /// once); standard output and error are collected in full.
     /// - Parameters:
     ///   - arguments: the program and its arguments, e.g. `["sudo", "-n", "/usr/sbin/gluster", "volume", "info"]`.
     ///   - timeout: the deadline for the whole command (default ``SSHOptions/commandTimeout``).
@@ -79,7 +82,10 @@ public final class SSHConnection: Sendable {
     public func run(_ arguments: [String], timeout: Duration? = nil) async throws -> SSHCommandResult {
         let name = endpoint.description
         let line: String
-        do { line = try ShellQuoting.commandLine(arguments) } catch let error as SSHError { throw error.at(name) }
+        // `exec`: the login shell (`sh -c LINE`) replaces itself with the program, so its exit
+        // status and, above all, the signal that killed it reach us unchanged (a shell in
+        // between would report a signal as status 128+n).
+        do { line = "exec " + (try ShellQuoting.commandLine(arguments)) } catch let error as SSHError { throw error.at(name) }
         let limit = timeout ?? options.commandTimeout
         return try await onBlockingThread { cancel throws(SSHError) in
             try self.session.withLock { slot throws(SSHError) -> SSHCommandResult in
