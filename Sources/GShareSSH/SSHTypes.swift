@@ -59,6 +59,12 @@ public enum SSHCredential: Sendable, CustomStringConvertible, CustomDebugStringC
 public struct SSHOptions: Sendable {
     /// The OpenSSH known_hosts file host keys are checked against (strictly: an unknown host
     /// is refused). A missing file means every host is unknown.
+    ///
+    /// The host key algorithm is negotiated like OpenSSH does: the types this file lists for
+    /// the host (plain `host` / `[host]:port` entries) first, then ed25519, ECDSA, RSA.
+    /// (libssh2 1.10 on its own negotiates ECDSA first, and a file that lists only another
+    /// type for the host would then read as "unknown host".) Hashed entries are checked, but
+    /// do not steer that choice.
     public var knownHostsPath: String
     public var connectTimeout: Duration = .seconds(10)
     public var authTimeout: Duration = .seconds(20)

@@ -65,6 +65,23 @@ struct HostKeyTests {
         #expect(message.contains("got \(actual)"))
     }
 
+    /// libssh2 1.10 alone would negotiate ECDSA first, and a known_hosts listing only another
+    /// type gives NOTFOUND: the host key algorithms known_hosts lists for the host go first.
+    @Test(.timeLimit(.minutes(1)))
+    func theHostKeyTypeKnownHostsListsIsTheOneNegotiated() async throws {
+        let lab = try SSHLab.load()
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ecdsa = try publicKey(try lab.hostKey("ecdsa").public)
+        let path = folder.appendingPathComponent("known_hosts").path
+        try KnownHostsFile.add(ecdsa, host: "127.0.0.1", port: lab.port, to: path)
+        let connection = try await SSHConnection.connect(
+            to: lab.endpoint(), credential: .privateKey(path: lab.keys.ed25519, passphrase: nil), options: lab.options(knownHosts: path))
+        defer { connection.close() }
+        #expect(connection.hostKey == ecdsa)
+        #expect(connection.hostKey.type == "ecdsa-sha2-nistp256")
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func theSecondListenAddressIsCheckedUnderItsOwnName() async throws {
         let lab = try SSHLab.load()
@@ -152,6 +169,16 @@ struct HostKeyTests {
         #expect(error?.message.contains("(connect)") == true)
         #expect(error?.message.contains("Connection refused") == true, "\(error?.message ?? "")")
         await #expect(throws: SSHError.self) { _ = try await SSHHostKeyScan.fetch(host: "127.0.0.1", port: 2299, timeout: .seconds(5)) }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func anIPv6EndpointIsBracketedInMessages() async throws {
+        let lab = try SSHLab.load()
+        let error = await expectSSHError(.connectFailed) {
+            _ = try await SSHConnection.connect(to: SSHEndpoint(host: "::1", port: 2299, user: lab.user), credential: .password("x"), options: lab.options())
+        }
+        #expect(error?.host == "\(lab.user)@[::1]:2299")
+        #expect(error?.message.contains("[::1]:2299") == true, "\(error?.message ?? "")")
     }
 
     @Test(.timeLimit(.minutes(1)))
