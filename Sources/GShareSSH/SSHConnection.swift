@@ -167,7 +167,20 @@ public final class SSHConnection: Sendable {
                     the server's host key), then trust it: gshare ssh trust \(endpoint.trustArgument)
                     """, fingerprint: key.fingerprint)
         }
-        guard FileManager.default.fileExists(atPath: path) else { throw unknown("the known_hosts file \(path) does not exist") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw unknown("the known_hosts file \(path) does not exist")
+        }
+        // libssh2 reads a directory (or a file it cannot open) as an empty list: say so instead.
+        let probe = open(path, O_RDONLY | O_CLOEXEC)
+        let problem = probe < 0 ? String(cString: strerror(errno)) : (isDirectory.boolValue ? "it is a directory" : nil)
+        if probe >= 0 { Glibc.close(probe) }
+        if let problem {
+            throw SSHError(
+                .knownHostsUnreadable, host: name, step: .hostKey,
+                message: "ssh \(name) (host key check): the known_hosts file \(path) cannot be read (\(problem)); fix it or point knownHostsPath at an OpenSSH known_hosts file",
+                fingerprint: key.fingerprint)
+        }
         guard let hosts = libssh2_knownhost_init(session.raw) else {
             throw SSHError(.knownHostsUnreadable, host: name, step: .hostKey, message: "ssh \(name) (host key check): libssh2_knownhost_init failed", fingerprint: key.fingerprint)
         }

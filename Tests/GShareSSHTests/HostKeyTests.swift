@@ -45,6 +45,24 @@ struct HostKeyTests {
     }
 
     @Test(.timeLimit(.minutes(1)))
+    func aKnownHostsFileThatCannotBeReadIsReportedAsSuch() async throws {
+        let lab = try SSHLab.load()
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let directory = folder.appendingPathComponent("known_hosts_is_a_directory").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let garbage = folder.appendingPathComponent("known_hosts").path
+        try "[127.0.0.1]:\(lab.port) ssh-ed25519\nthis is not a known_hosts line\n".write(toFile: garbage, atomically: true, encoding: .utf8)
+        for path in [directory, garbage] {
+            let error = await expectSSHError(.knownHostsUnreadable) {
+                _ = try await SSHConnection.connect(to: lab.endpoint(), credential: .password(try lab.password()), options: lab.options(knownHosts: path))
+            }
+            #expect(error?.step == .hostKey)
+            #expect(error?.message.contains(path) == true, "\(error?.message ?? "")")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
     func aChangedHostKeyIsRefusedLoudly() async throws {
         let lab = try SSHLab.load()
         let folder = try makeTemporaryDirectory()
