@@ -111,7 +111,8 @@ public final class SSHConnection: Sendable {
     }
 
     /// Closes the session and its socket. Idempotent. A command running at that moment is
-    /// interrupted and throws ``SSHError/Code/connectionClosed``.
+    /// interrupted and throws ``SSHError/Code/connectionClosed``. Sends the SSH disconnect
+    /// message first, waiting at most 1 s for the socket to take it (usually microseconds).
     public func close() {
         closeRequested.store(true, ordering: .relaxed)
         let done: Void? = session.withLockIfAvailable { slot in
