@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "gshare", targets: ["gshare"]),
         .library(name: "TenantPKI", targets: ["TenantPKI"]),
         .library(name: "GlusterFSAPI", targets: ["GlusterFSAPI"]),
+        .library(name: "GShareSSH", targets: ["GShareSSH"]),
         .executable(name: "gshare-gfapi-worker", targets: ["gshare-gfapi-worker"]),
     ],
     dependencies: [
@@ -49,6 +50,16 @@ let package = Package(
         ),
         .target(
             name: "GShareTOML",
+            swiftSettings: swiftSettings
+        ),
+        .systemLibrary(
+            name: "CLibSSH2",
+            pkgConfig: "libssh2",
+            providers: [.apt(["libssh2-1-dev"])]
+        ),
+        .target(
+            name: "GShareSSH",
+            dependencies: ["CLibSSH2"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -86,6 +97,11 @@ let package = Package(
         .testTarget(
             name: "GlusterDriverTests",
             dependencies: ["GlusterDriver", "TenantPKI", "GlusterFSAPI", "gshare-gfapi-worker", "GShareTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GShareSSHTests",
+            dependencies: ["GShareSSH", "GShareTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,102 @@
+//===----------------------------------------------------------------------===//
+// gshare — GShareSSH
+//===----------------------------------------------------------------------===//
+
+internal import Foundation
+
+#if canImport(Glibc)
+internal import Glibc
+#endif
+
+/// Writing OpenSSH known_hosts files (reading and checking is libssh2's, at connect time).
+public enum KnownHostsFile {
+    /// The host field OpenSSH uses: `host` for port 22, `[host]:port` otherwise.
+    public static func hostField(host: String, port: Int) -> String {
+        port == 22 ? host : "[\(host)]:\(port)"
+    }
+
+    /// Appends a line for host[:port] (OpenSSH format: "host type base64" for port 22,
+    /// "[host]:port type base64" otherwise), creating the file 0600 (and its folder 0700)
+    /// if needed. Adding a key that is already there does nothing.
+    /// - Throws: ``SSHError`` `.hostKeyChanged` when the file already has a DIFFERENT key of
+    ///   that type for that host (remove it deliberately first, after checking why it changed);
+    ///   `.knownHostsUnreadable` when the file cannot be read or written.
+    public static func add(_ key: SSHHostKey, host: String, port: Int, to path: String) throws {
+        let field = hostField(host: host, port: port)
+        let endpoint = port == 22 ? host : field
+        func failure(_ what: String) -> SSHError {
+            SSHError(.knownHostsUnreadable, host: endpoint, step: .hostKey, message: "known_hosts \(path): \(what)", fingerprint: key.fingerprint)
+        }
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        var existing = ""
+        if FileManager.default.fileExists(atPath: path) {
+            guard let data = FileManager.default.contents(atPath: path) else { throw failure("cannot be read") }
+            existing = String(decoding: data, as: UTF8.self)
+        } else if !FileManager.default.fileExists(atPath: folder) {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch { throw failure("cannot create its folder \(folder): \(error.localizedDescription)") }
+        }
+        for entry in entries(in: existing) where entry.hosts.contains(field) && entry.key.type == key.type {
+            if entry.key.base64 == key.base64 { return }
+            throw SSHError(
+                .hostKeyChanged, host: endpoint, step: .hostKey,
+                message: """
+                    known_hosts \(path) line \(entry.line) already has a DIFFERENT \(key.type) key for \(field) \
+                    (fingerprint \(entry.key.fingerprint)); refusing to add \(key.fingerprint). If the host really \
+                    changed its key, remove the old line deliberately (ssh-keygen -R '\(field)' -f \(path)) and try again.
+                    """, fingerprint: key.fingerprint)
+        }
+        var text = ""
+        if !existing.isEmpty && !existing.hasSuffix("\n") { text += "\n" }
+        text += "\(field) \(key.type) \(key.base64)\n"
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw failure("cannot be opened for writing: \(String(cString: strerror(errno)))") }
+        defer { Glibc.close(fd) }
+        if existing.isEmpty { _ = fchmod(fd, 0o600) }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw failure("write failed: \(String(cString: strerror(errno)))") }
+            written += n
+        }
+    }
+
+    struct Entry {
+        let line: Int
+        let hosts: [String]  // plain patterns only; hashed entries are listed as their hash
+        let key: SSHHostKey
+    }
+
+    /// The plain (not @cert-authority/@revoked) entries of a known_hosts text.
+    static func entries(in text: String) -> [Entry] {
+        var result: [Entry] = []
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("@") { continue }
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard fields.count >= 3 else { continue }
+            result.append(
+                Entry(
+                    line: index + 1, hosts: fields[0].split(separator: ",").map(String.init),
+                    key: SSHHostKey(type: String(fields[1]), base64: String(fields[2]))))
+        }
+        return result
+    }
+
+    /// The key types known_hosts at `path` lists for host:port (plain entries; a plain `host`
+    /// also counts for another port, as libssh2 matches it), in file order.
+    static func knownKeyTypes(host: String, port: Int, path: String) -> [String] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        let wanted = [hostField(host: host, port: port), host]
+        var types: [String] = []
+        for entry in entries(in: String(decoding: data, as: UTF8.self))
+        where entry.hosts.contains(where: wanted.contains) && !types.contains(entry.key.type) {
+            types.append(entry.key.type)
+        }
+        return types
+    }
+}
