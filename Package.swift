@@ -64,7 +64,7 @@ let package = Package(
         ),
         .target(
             name: "GlusterDriver",
-            dependencies: ["GShareTOML", "TenantPKI", "GlusterFSAPI"],
+            dependencies: ["GShareTOML", "TenantPKI", "GlusterFSAPI", "GShareSSH"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -74,6 +74,7 @@ let package = Package(
                 "GShareTOML",
                 "GlusterFSAPI",
                 "GlusterDriver",
+                "GShareSSH",
                 "gshare-gfapi-worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -26,6 +26,6 @@ struct GShare: AsyncParsableCommand {
               gshare share delete tenant-a-data
             """,
         version: "0.1.0",
-        subcommands: [Cert.self, Pki.self, Config.self, Pool.self, Share.self, Access.self]
+        subcommands: [Cert.self, Pki.self, Config.self, Pool.self, Share.self, Access.self, Ssh.self]
     )
 }

@@ -71,7 +71,8 @@ public struct LabDescription: Decodable, Sendable {
     /// scenario its own pool volumes, so suites running in parallel never compete for them.
     public func writeConfig(targets: [String], stateDirectory: URL, in folder: URL, extra: String = "") throws -> String {
         let manager = try identity(named: managerCN)
-        let quoted = targets.map { "\"\(host):/\($0)\"" }.joined(separator: ", ")
+        // A bare volume name is on the lab's host (local CLI); a full target is used as written.
+        let quoted = targets.map { $0.contains(":/") ? "\"\($0)\"" : "\"\(host):/\($0)\"" }.joined(separator: ", ")
         let text = """
             glusterfs_targets = [\(quoted)]
             system_cns = ["\(serverCN)", "\(managerCN)"]

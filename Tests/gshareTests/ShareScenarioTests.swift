@@ -12,8 +12,13 @@ import Testing
 struct ShareScenarioTests {
     @Test(.timeLimit(.minutes(5)))
     func createAllowTestDenyDeleteAndCreateAgainAsTheIssueDescribes() async throws {
-        let volume = "gshare-pool-05-5G"
-        let lab = try DriverLab(targets: [volume])
+        try await Self.lifeCycle(try DriverLab(targets: ["gshare-pool-05-5G"]), volume: "gshare-pool-05-5G")
+    }
+
+    /// create → allow tenant-a → a in, b out → allow tenant-b → both in → deny tenant-a →
+    /// a out → delete (wiped, system CNs only) → delete again harmless → create again: empty,
+    /// nobody in. `lab` decides how the gluster CLI is reached (locally or over SSH).
+    static func lifeCycle(_ lab: DriverLab, volume: String) async throws {
         try lab.deleteAllShares()
         let tenantA = try lab.lab.identity(named: "tenant-a")
 

@@ -12,7 +12,8 @@ public protocol GlusterRunnerProvider: Sendable {
     func runner(for server: GlusterServer) throws -> any GlusterCommandRunner
 }
 
-/// The runners the configuration asks for.
+/// The runners the configuration asks for: the local CLI for a server without a user, the
+/// remote CLI over SSH (one reused session per server) for `user@host` servers.
 public struct ConfiguredRunnerProvider: GlusterRunnerProvider {
     public let glusterCommand: String
     public let glusterdWorkdir: String
@@ -20,6 +21,8 @@ public struct ConfiguredRunnerProvider: GlusterRunnerProvider {
     /// When set, every gluster call is appended to this file as one JSON line (see
     /// ``TracingGlusterRunner``).
     public let tracePath: String?
+    let remoteCommand: [String]
+    let sessions: SSHSessions
 
     /// The environment variable naming a trace file.
     public static let traceEnvironmentVariable = "GSHARE_GLUSTER_TRACE"
@@ -29,18 +32,17 @@ public struct ConfiguredRunnerProvider: GlusterRunnerProvider {
         self.glusterdWorkdir = config.glusterdWorkdir
         self.timeout = config.commandTimeout
         self.tracePath = environment[Self.traceEnvironmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+        self.remoteCommand = config.remoteGlusterCommand
+        self.sessions = SSHSessions(login: SSHLogin(config: config))
     }
 
     public func runner(for server: GlusterServer) throws -> any GlusterCommandRunner {
-        guard server.runsLocally else {
-            throw ShareDriverError(
-                .notConfigured, volume: server.description,
-                message: "\(server) is reached over SSH, which this gshare build cannot do yet",
-                hint: "write the target without a user (host:/volume) and run gshare on a GlusterFS server")
-        }
-        let local = LocalGlusterRunner(executable: glusterCommand, timeout: timeout, glusterdWorkdir: glusterdWorkdir)
-        guard let tracePath else { return local }
-        return TracingGlusterRunner(wrapping: local, server: server.description, tracePath: tracePath)
+        let runner: any GlusterCommandRunner =
+            server.runsLocally
+            ? LocalGlusterRunner(executable: glusterCommand, timeout: timeout, glusterdWorkdir: glusterdWorkdir)
+            : SSHGlusterRunner(server: server, sessions: sessions, remoteCommand: remoteCommand, timeout: timeout)
+        guard let tracePath else { return runner }
+        return TracingGlusterRunner(wrapping: runner, server: server.description, tracePath: tracePath)
     }
 }
 

@@ -38,4 +38,17 @@ struct ConfigOptions: ParsableArguments {
             throw ExitStatus.couldNotRun
         }
     }
+
+    /// ssh_known_hosts from the configuration; when there is no configuration file at all,
+    /// ~/.ssh/known_hosts. An invalid configuration ends the command (exit 2).
+    func knownHostsPath() throws -> String {
+        do {
+            return try located().config.knownHostsPath
+        } catch let error where error.code == .notFound {
+            return GShareConfig.defaultKnownHostsPath(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            Console.printError(error.description)
+            throw ExitStatus.couldNotRun
+        }
+    }
 }

@@ -4,6 +4,7 @@
 
 import ArgumentParser
 import Foundation
+import GShareSSH
 import GlusterDriver
 import TenantPKI
 
@@ -27,6 +28,8 @@ enum DriverExit {
             try fail(code: error.code.rawValue, message: error.description, status: ExitStatus.couldNotRun, json: json)
         } catch let error as PKIError {
             try fail(code: error.code.rawValue, message: error.description, status: ExitStatus.couldNotRun, json: json)
+        } catch let error as SSHError {
+            try fail(code: "ssh-\(error.code.rawValue)", message: error.description, status: ExitStatus.couldNotRun, json: json)
         } catch let refusal as IdentityRefusal {
             try fail(code: refusal.code, message: refusal.message, status: ExitStatus.rejected, json: json)
         } catch let exit as ExitCode {
