@@ -120,11 +120,16 @@ struct TracingGlusterRunnerTests {
         }
     }
 
-    @Test("a server with a user (SSH) is refused as not configured")
-    func remoteServerIsNotConfigured() throws {
+    @Test("a server with a user gets the SSH runner, which needs a key or a password before it connects")
+    func remoteServerRunsOverSSH() async throws {
         let provider = ConfiguredRunnerProvider(config: try Self.config(), environment: [:])
-        #expect {
-            _ = try provider.runner(for: GlusterServer(user: "root", host: "gluster1", port: nil))
-        } throws: { ($0 as? ShareDriverError)?.code == .notConfigured }
+        let server = GlusterServer(user: "root", host: "gluster1", port: nil)
+        let runner = try #require(try provider.runner(for: server) as? SSHGlusterRunner)
+        #expect(runner.server == server && runner.remoteCommand == ["/usr/sbin/gluster"])
+        await #expect {
+            _ = try await runner.run(["volume", "info", "all"])
+        } throws: { error in
+            (error as? ShareDriverError)?.code == .notConfigured && "\(error)".contains("glusterfs_path_to_private_key")
+        }
     }
 }
