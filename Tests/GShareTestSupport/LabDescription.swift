@@ -23,6 +23,8 @@ public struct LabDescription: Decodable, Sendable {
     public let serverCN: String
     public let managerCN: String
     public let tenantRoot: String
+    /// The pid file of the lab's glusterd.
+    public let glusterdPidFile: String
     public let identities: [String: Identity]
     public let nodeRoot: String
     public let pool: [PoolVolume]
