@@ -117,12 +117,13 @@ struct TenantCommandTests {
         let folder = try makeTemporaryDirectory()
         for item in cases {
             // the leaf with its chain after it, as a glusterfs.pem carries it
-            var pem = try String(contentsOfFile: corpusPath(item.leaf), encoding: .utf8)
-            if let untrusted = item.untrusted, !pem.isEmpty, pem.contains("BEGIN CERTIFICATE") && !item.codes.contains("pem-trailing-data") {
-                pem += try String(contentsOfFile: corpusPath(untrusted), encoding: .utf8)
+            var pem = try Data(contentsOf: URL(fileURLWithPath: corpusPath(item.leaf)))
+            let isPEMCertificate = String(decoding: pem, as: UTF8.self).contains("BEGIN CERTIFICATE")
+            if let untrusted = item.untrusted, isPEMCertificate, !item.codes.contains("pem-trailing-data") {
+                pem += try Data(contentsOf: URL(fileURLWithPath: corpusPath(untrusted)))
             }
             let file = folder.appendingPathComponent("\(item.id).pem").path
-            try pem.write(toFile: file, atomically: true, encoding: .utf8)
+            try pem.write(to: URL(fileURLWithPath: file))
             let result = try lab.gshare("tenant", "onboard", file)
             #expect(result.status == 1, "\(item.id): \(result.stdout) \(result.stderr)")
             for code in item.codes {

@@ -102,7 +102,7 @@ extension GShare.Tenant {
             let report: VerificationReport
             switch verdict {
             case .failure(let error):
-                return OnboardResult(file: file, outcome: "refused", message: error.description, text: "\(file): REFUSED — \(error.description)")
+                return OnboardResult(file: file, outcome: "refused", message: error.description, text: "\(file): REFUSED [\(error.code)] — \(error.description)")
             case .success(let value):
                 report = value
             }
@@ -128,7 +128,7 @@ extension GShare.Tenant {
                     return base.with(outcome: "unchanged", text: "\(file): tenant \(tenant) already has this certificate: nothing to do")
                 }
             } catch let error as RegistryError where DriverExit.registryRefusedCodes.contains(error.code) {
-                return OnboardResult(file: file, outcome: "refused", commonName: identity.commonName.value, message: error.description, text: "\(file): REFUSED — \(error.description)")
+                return OnboardResult(file: file, outcome: "refused", commonName: identity.commonName.value, message: error.description, text: "\(file): REFUSED [\(error.code)] — \(error.description)")
             } catch {
                 return OnboardResult(file: file, outcome: "failed", message: "\(error)", text: "\(file): FAILED — \(error)")
             }
