@@ -16,10 +16,12 @@ let package = Package(
         .library(name: "TenantPKI", targets: ["TenantPKI"]),
         .library(name: "GlusterFSAPI", targets: ["GlusterFSAPI"]),
         .library(name: "GShareSSH", targets: ["GShareSSH"]),
+        .library(name: "TenantRegistry", targets: ["TenantRegistry"]),
         .executable(name: "gshare-gfapi-worker", targets: ["gshare-gfapi-worker"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -67,10 +69,17 @@ let package = Package(
             dependencies: ["GShareTOML", "TenantPKI", "GlusterFSAPI", "GShareSSH"],
             swiftSettings: swiftSettings
         ),
+        // The tenant registry and audit log: SQLite (libsqlite3-dev) through GRDB.
+        .target(
+            name: "TenantRegistry",
+            dependencies: ["TenantPKI", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "gshare",
             dependencies: [
                 "TenantPKI",
+                "TenantRegistry",
                 "GShareTOML",
                 "GlusterFSAPI",
                 "GlusterDriver",
@@ -103,6 +112,11 @@ let package = Package(
         .testTarget(
             name: "GShareSSHTests",
             dependencies: ["GShareSSH", "GShareTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TenantRegistryTests",
+            dependencies: ["TenantRegistry", "TenantPKI", "GShareTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

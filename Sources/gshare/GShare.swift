@@ -23,9 +23,11 @@ struct GShare: AsyncParsableCommand {
               gshare share create --size 2 --name tenant-a-data
               gshare access allow tenant-a-data --cert tenant-a.pem
               gshare access deny tenant-a-data --cn tenant-a
+              gshare tenant onboard tenant-a.pem     (the registry: allow/deny by tenant name)
+              gshare audit --since 7d
               gshare share delete tenant-a-data
             """,
         version: "0.1.0",
-        subcommands: [Cert.self, Pki.self, Config.self, Pool.self, Share.self, Access.self, Ssh.self]
+        subcommands: [Cert.self, Pki.self, Config.self, Pool.self, Share.self, Access.self, Tenant.self, Audit.self, Ssh.self]
     )
 }

@@ -23,12 +23,17 @@ extension GShare.Access {
                 Only --access-type cert and --level rw exist (GlusterFS admits a CN read-write or \
                 not at all).
 
+                A TENANT (positional) is a name from the tenant registry (gshare tenant list): its \
+                recorded CN is used; an expired recorded certificate is refused (onboard the \
+                renewed one first).
+
                 Exit status: 0 allowed (or already allowed); 1 refused (invalid certificate or CN, \
                 TLS not ready, unsupported access type or level, no such share); 2 could not run.
 
                 Example:
                   gshare access allow tenant-a-data --cert tenant-a/glusterfs.pem
                   gshare access allow 2f0c… --cn tenant-b
+                  gshare access allow tenant-a-data tenant-a     (a registered tenant)
                 """
         )
 
@@ -41,7 +46,10 @@ extension GShare.Access {
 
         func run() async throws {
             let config = try configuration.load()
-            let change = try await DriverExit.reporting(json: output.json) {
+            let change = try await DriverExit.reporting(
+                json: output.json, audit: .init(config: config, target: share),
+                summary: { (change: AccessChange) in "\(change.changed ? "" : "unchanged: ")\(change.commonName) on \(change.volume)" }
+            ) {
                 let name = try identity.grantedName(config: config, forAllow: true)
                 return try await ShareDriver(config: config).allow(share, name, request: identity.request)
             }

@@ -11,7 +11,8 @@ extension GShare.Access {
             abstract: "Throw a tenant out: remove its CN from the share's auth.ssl-allow.",
             discussion: """
                 --cert takes the CN from the certificate without judging it, so an expired or \
-                revoked tenant can always be thrown out; --cn takes the name itself. A system CN \
+                revoked tenant can always be thrown out; --cn takes the name itself; a TENANT \
+                from the registry gives its recorded CN (expired or not). A system CN \
                 (system_cns in gshare.toml) is never removed. With server.dynamic-auth on, the \
                 tenant's open connections are closed at once.
 
@@ -29,7 +30,10 @@ extension GShare.Access {
 
         func run() async throws {
             let config = try configuration.load()
-            let change = try await DriverExit.reporting(json: output.json) {
+            let change = try await DriverExit.reporting(
+                json: output.json, audit: .init(config: config, target: share),
+                summary: { (change: AccessChange) in "\(change.changed ? "" : "unchanged: ")\(change.commonName) on \(change.volume)" }
+            ) {
                 let name = try identity.grantedName(config: config, forAllow: false)
                 return try await ShareDriver(config: config).deny(share, name, request: identity.request)
             }

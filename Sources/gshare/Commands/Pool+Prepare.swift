@@ -37,7 +37,10 @@ extension GShare.Pool {
             if restart && !output.json {
                 Console.printWarning("--restart: if \(volume) needs it, it is stopped and started: connected clients are disconnected")
             }
-            let result = try await DriverExit.reporting(json: output.json) {
+            let result = try await DriverExit.reporting(
+                json: output.json, audit: .init(config: config, target: volume),
+                summary: { (result: PrepareResult) in "set \(result.applied.map(\.description).joined(separator: " ")); \(result.readyAfter ? "ready" : "not ready")" }
+            ) {
                 try await ShareDriver(config: config).prepare(volume: volume, restart: restart)
             }
             if output.json {

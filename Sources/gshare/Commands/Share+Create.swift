@@ -34,7 +34,10 @@ extension GShare.Share {
 
         func run() async throws {
             let config = try configuration.load()
-            let result = try await DriverExit.reporting(json: output.json) {
+            let result = try await DriverExit.reporting(
+                json: output.json, audit: .init(config: config, target: name ?? "pool"),
+                summary: { (result: CreateResult) in "created share \(result.share.id) on \(result.share.volume)" }
+            ) {
                 try await ShareDriver(config: config).createShare(name: name, sizeGB: size)
             }
             if output.json {

@@ -34,7 +34,10 @@ extension GShare.Share {
 
         func run() async throws {
             let config = try configuration.load()
-            let result = try await DriverExit.reporting(json: output.json) {
+            let result = try await DriverExit.reporting(
+                json: output.json, audit: .init(config: config, target: share),
+                summary: { (result: DeleteResult) in result.deleted ? "deleted share \(result.shareID): \(result.volume) wiped and back in the pool" : "already deleted" }
+            ) {
                 try await ShareDriver(config: config).deleteShare(share) { counts in
                     Progress.line("wiping: \(counts.files) files, \(counts.directories) directories removed")
                 }

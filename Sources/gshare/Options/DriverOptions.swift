@@ -7,6 +7,7 @@ import Foundation
 import GShareSSH
 import GlusterDriver
 import TenantPKI
+import TenantRegistry
 
 /// How a pool/share/access command ends when the driver refuses or fails.
 enum DriverExit {
@@ -15,35 +16,71 @@ enum DriverExit {
         .unknownShare, .noFreeVolume, .nameTaken, .invalidRequest, .postureNotReady, .systemCN, .notInPool, .volumeBusy,
     ]
 
-    /// Runs `body`; a failure is printed on stderr (and with `--json` as
-    /// `{"error": {code, message}}` on stdout) and becomes exit status 1 or 2.
-    static func reporting<T>(json: Bool, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as ShareDriverError {
-            try fail(code: error.code.rawValue, message: error.description, status: refusedCodes.contains(error.code) ? ExitStatus.rejected : ExitStatus.couldNotRun, json: json)
-        } catch let error as GlusterDriverError {
-            try fail(code: error.code.rawValue, message: error.description, status: ExitStatus.couldNotRun, json: json)
-        } catch let error as GShareConfigError {
-            try fail(code: error.code.rawValue, message: error.description, status: ExitStatus.couldNotRun, json: json)
-        } catch let error as PKIError {
-            try fail(code: error.code.rawValue, message: error.description, status: ExitStatus.couldNotRun, json: json)
-        } catch let error as SSHError {
-            try fail(code: "ssh-\(error.code.rawValue)", message: error.description, status: ExitStatus.couldNotRun, json: json)
-        } catch let refusal as IdentityRefusal {
-            try fail(code: refusal.code, message: refusal.message, status: ExitStatus.rejected, json: json)
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            try fail(code: "internal-error", message: "\(error)", status: ExitStatus.couldNotRun, json: json)
+    /// How a failure ends the command: its code, message and exit status.
+    struct Failure {
+        let code: String
+        let message: String
+        let status: ExitCode
+    }
+
+    static func failure(_ error: any Error) -> Failure {
+        switch error {
+        case let error as ShareDriverError:
+            Failure(code: error.code.rawValue, message: error.description, status: refusedCodes.contains(error.code) ? ExitStatus.rejected : ExitStatus.couldNotRun)
+        case let error as GlusterDriverError:
+            Failure(code: error.code.rawValue, message: error.description, status: ExitStatus.couldNotRun)
+        case let error as GShareConfigError:
+            Failure(code: error.code.rawValue, message: error.description, status: ExitStatus.couldNotRun)
+        case let error as PKIError:
+            Failure(code: error.code.rawValue, message: error.description, status: ExitStatus.couldNotRun)
+        case let error as SSHError:
+            Failure(code: "ssh-\(error.code.rawValue)", message: error.description, status: ExitStatus.couldNotRun)
+        case let error as RegistryError:
+            Failure(code: error.code.rawValue, message: error.description, status: registryRefusedCodes.contains(error.code) ? ExitStatus.rejected : ExitStatus.couldNotRun)
+        case let refusal as IdentityRefusal:
+            Failure(code: refusal.code, message: refusal.message, status: ExitStatus.rejected)
+        case let failure as CommandFailure:
+            Failure(code: failure.code, message: failure.message, status: ExitStatus.couldNotRun)
+        default:
+            Failure(code: "internal-error", message: "\(error)", status: ExitStatus.couldNotRun)
         }
     }
 
-    private static func fail(code: String, message: String, status: ExitCode, json: Bool) throws -> Never {
+    /// Registry requests understood but refused: exit 1.
+    static let registryRefusedCodes: Set<RegistryError.Code> = [.cnTaken, .nameTaken, .invalidName, .unknownTenant]
+
+    /// Runs `body`; a failure is printed on stderr (and with `--json` as
+    /// `{"error": {code, message}}` on stdout) and becomes exit status 1 or 2. With `audit`,
+    /// the outcome is recorded in the audit log (`summary` describes a success).
+    static func reporting<T>(
+        json: Bool, audit: AuditTrail.Target? = nil, recordSuccess: Bool = true, summary: (T) -> String? = { _ in nil },
+        _ body: () async throws -> T
+    ) async throws -> T {
+        do {
+            let value = try await body()
+            if recordSuccess { audit?.record(.ok, message: summary(value)) }
+            return value
+        } catch let exit as ExitCode {
+            audit?.record(exit.rawValue == ExitStatus.rejected.rawValue ? .refused : .failed, message: nil)
+            throw exit
+        } catch {
+            let failure = failure(error)
+            audit?.record(failure.status.rawValue == ExitStatus.rejected.rawValue ? .refused : .failed, message: failure.message)
+            try fail(code: failure.code, message: failure.message, status: failure.status, json: json)
+        }
+    }
+
+    static func fail(code: String, message: String, status: ExitCode, json: Bool) throws -> Never {
         Console.printError(message)
         if json { try Console.printJSON(PKIErrorDocument(error: .init(code: code, message: message))) }
         throw status
     }
+}
+
+/// A command that cannot run for a reason the CLI found (a missing path, a missing setting): exit 2.
+struct CommandFailure: Error {
+    let code: String
+    let message: String
 }
 
 /// A tenant identity the CLI refused before the driver was asked (an invalid certificate,
@@ -53,8 +90,12 @@ struct IdentityRefusal: Error {
     let message: String
 }
 
-/// Who to let in or throw out: `--cn NAME` or `--cert FILE`, and Manila's access type/level.
+/// Who to let in or throw out: a registered TENANT, `--cn NAME` or `--cert FILE`, and
+/// Manila's access type/level.
 struct IdentityOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("A tenant from the registry (gshare tenant list): its recorded CN is used.", valueName: "tenant"))
+    var tenant: String?
+
     @Option(help: ArgumentHelp("The common name, checked by the same rules as certificates (letters, digits, . _ @ -; no globs).", valueName: "cn"))
     var cn: String?
 
@@ -76,7 +117,9 @@ struct IdentityOptions: ParsableArguments {
     var level: String = "rw"
 
     func validate() throws {
-        guard (cn == nil) != (cert == nil) else { throw ValidationError("give exactly one of --cn NAME or --cert FILE") }
+        guard [tenant != nil, cn != nil, cert != nil].count(where: { $0 }) == 1 else {
+            throw ValidationError("give exactly one of TENANT (a registered tenant's name), --cn NAME or --cert FILE")
+        }
     }
 
     var request: AccessRequest { AccessRequest(accessType: accessType, level: level) }
@@ -85,6 +128,7 @@ struct IdentityOptions: ParsableArguments {
     /// tenant_ca; for deny, any certificate whose CN follows the rules will do (throwing out
     /// an expired or revoked tenant must work).
     func grantedName(config: GShareConfig, forAllow: Bool) throws -> GrantedName {
+        if let tenant { return try Self.registeredName(tenant, config: config, forAllow: forAllow) }
         if let cn {
             do {
                 return GrantedName(try CommonName(validating: cn))
@@ -118,6 +162,27 @@ struct IdentityOptions: ParsableArguments {
                 message: "\(cert) is not a valid tenant certificate for \(tenantCA); nothing was changed:\n" + CertificateText.render(reasons))
         }
         return GrantedName(identity, origin: "certificate \(cert)")
+    }
+}
+
+extension IdentityOptions {
+    /// The CN the registry records for `tenant`. An unknown tenant is refused with the known
+    /// names; for allow, so is a tenant whose certificate has expired.
+    static func registeredName(_ tenant: String, config: GShareConfig, forAllow: Bool, now: Date = Date()) throws -> GrantedName {
+        let registry = try TenantRegistry(stateDirectory: config.stateDirectory)
+        guard let record = try registry.tenant(named: tenant) else {
+            throw TenantText.unknownTenant(tenant, known: try registry.tenants().map(\.name), registry: registry.path)
+        }
+        if forAllow && record.certificate.isExpired(at: now) {
+            throw IdentityRefusal(
+                code: "tenant-certificate-expired",
+                message: "tenant '\(tenant)' (CN \(record.commonName)): its certificate expired at \(RFC3339.format(record.certificate.notAfter)); nothing was changed. Onboard the renewed certificate (gshare tenant onboard NEW.pem), then allow again")
+        }
+        do {
+            return GrantedName(try CommonName(validating: record.commonName))
+        } catch {
+            throw IdentityRefusal(code: "invalid-common-name", message: "tenant '\(tenant)': the recorded CN is not a valid CN: \(error)")
+        }
     }
 }
 

@@ -1,0 +1,141 @@
+//===----------------------------------------------------------------------===//
+// gshare — TenantRegistry
+//===----------------------------------------------------------------------===//
+
+public import struct Foundation.Date
+internal import GRDB
+public import TenantPKI
+
+extension TenantRegistry {
+    /// Records a validated tenant certificate.
+    ///
+    /// - A CN no tenant holds: a new tenant named `name` (default: the CN) → `.new`.
+    /// - The CN of an existing tenant (and `name` nil or that tenant's name): a different
+    ///   certificate replaces the current one and is added to the history → `.renewed`; the
+    ///   same certificate → `.unchanged`.
+    /// - Parameters:
+    ///   - identity: a certificate that passed verification (only ``CertificateVerifier`` makes one).
+    ///   - name: the tenant's name; nil = the CN (or the existing tenant's name on renewal).
+    ///   - time: the onboarding time to record.
+    /// - Throws: ``RegistryError`` `.cnTaken` (another tenant holds the CN), `.nameTaken`
+    ///   (the name belongs to a tenant with another CN), `.invalidName`.
+    @discardableResult
+    public func onboard(_ identity: TenantIdentity, name: String? = nil, at time: Date) throws -> OnboardOutcome {
+        let cn = identity.commonName.value
+        let certificate = CertificateRecord(
+            commonName: cn, fingerprint: identity.fingerprint, subject: identity.certificate.subject,
+            issuer: identity.certificate.issuer, serial: identity.certificate.serialNumberHex,
+            notBefore: identity.certificate.notBefore, notAfter: identity.certificate.notAfter,
+            onboardedAt: time, pem: identity.certificate.pemString)
+        if let name, !TenantName.isValid(name) {
+            throw RegistryError(
+                .invalidName, path: name, reason: "not a valid tenant name",
+                hint: "use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        }
+        return try write { db in
+            if let holder = try Self.tenantRow(db, where: "commonName = ?", cn) {
+                if let name, name != holder.name {
+                    throw RegistryError(
+                        .cnTaken, path: name, reason: "tenant '\(holder.name)' already holds the CN '\(cn)'",
+                        hint: "onboard it as '\(holder.name)' (omit --name), or remove that tenant first (gshare tenant remove \(holder.name))")
+                }
+                if holder.certificate.fingerprint == certificate.fingerprint { return .unchanged }
+                try Self.insertHistory(db, tenant: holder.name, certificate)
+                try db.execute(sql: "UPDATE tenants SET fingerprint = ? WHERE name = ?", arguments: [certificate.fingerprint, holder.name])
+                return .renewed(previousFingerprint: holder.certificate.fingerprint)
+            }
+            let tenantName = name ?? cn
+            guard TenantName.isValid(tenantName) else {
+                throw RegistryError(
+                    .invalidName, path: tenantName, reason: "the CN is not a valid tenant name",
+                    hint: "give a name with --name (1-64 letters, digits, '.', '_' or '-')")
+            }
+            if let holder = try Self.tenantRow(db, where: "name = ?", tenantName) {
+                throw RegistryError(
+                    .nameTaken, path: tenantName, reason: "the tenant name is taken by the tenant with CN '\(holder.commonName)'",
+                    hint: "choose another name with --name")
+            }
+            try db.execute(
+                sql: "INSERT INTO tenants (name, commonName, createdAt, fingerprint) VALUES (?, ?, ?, ?)",
+                arguments: [tenantName, cn, time, certificate.fingerprint])
+            try Self.insertHistory(db, tenant: tenantName, certificate)
+            return .new
+        }
+    }
+
+    /// Every tenant, by name.
+    public func tenants() throws -> [TenantRecord] {
+        try read { db in try Self.tenantRows(db, where: "1", orderBy: "t.name") }
+    }
+
+    /// The tenant called `name`, or nil.
+    public func tenant(named name: String) throws -> TenantRecord? {
+        try read { db in try Self.tenantRow(db, where: "name = ?", name) }
+    }
+
+    /// The tenant holding the CN `commonName`, or nil.
+    public func tenant(commonName: String) throws -> TenantRecord? {
+        try read { db in try Self.tenantRow(db, where: "commonName = ?", commonName) }
+    }
+
+    /// Every certificate ever onboarded for the tenant, oldest first.
+    /// - Throws: ``RegistryError`` `.unknownTenant`.
+    public func history(of name: String) throws -> [CertificateRecord] {
+        try read { db in
+            guard try Self.tenantRow(db, where: "name = ?", name) != nil else { throw Self.unknown(name) }
+            return try Row.fetchAll(db, sql: "SELECT * FROM certificates WHERE tenant = ? ORDER BY id", arguments: [name]).map(Self.certificate)
+        }
+    }
+
+    /// Removes the tenant and its certificate history (the audit log keeps the removal).
+    /// - Returns: the removed tenant.
+    /// - Throws: ``RegistryError`` `.unknownTenant`.
+    @discardableResult
+    public func remove(named name: String) throws -> TenantRecord {
+        try write { db in
+            guard let record = try Self.tenantRow(db, where: "name = ?", name) else { throw Self.unknown(name) }
+            try db.execute(sql: "DELETE FROM tenants WHERE name = ?", arguments: [name])
+            return record
+        }
+    }
+
+    // MARK: Rows
+
+    static func unknown(_ name: String) -> RegistryError {
+        RegistryError(.unknownTenant, path: name, reason: "no tenant has this name", hint: "see gshare tenant list")
+    }
+
+    private static func insertHistory(_ db: Database, tenant: String, _ certificate: CertificateRecord) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO certificates (tenant, commonName, fingerprint, subject, issuer, serial, notBefore, notAfter, onboardedAt, pem)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (tenant, fingerprint) DO UPDATE SET onboardedAt = excluded.onboardedAt
+                """,
+            arguments: [
+                tenant, certificate.commonName, certificate.fingerprint, certificate.subject, certificate.issuer, certificate.serial,
+                certificate.notBefore, certificate.notAfter, certificate.onboardedAt, certificate.pem,
+            ])
+    }
+
+    private static func tenantRow(_ db: Database, where condition: String, _ value: String) throws -> TenantRecord? {
+        try tenantRows(db, where: "t." + condition, arguments: [value], orderBy: "t.name").first
+    }
+
+    private static func tenantRows(_ db: Database, where condition: String, arguments: StatementArguments = [], orderBy: String) throws -> [TenantRecord] {
+        let sql = """
+            SELECT t.name AS tenantName, t.createdAt AS createdAt, c.* FROM tenants t
+            JOIN certificates c ON c.tenant = t.name AND c.fingerprint = t.fingerprint
+            WHERE \(condition) ORDER BY \(orderBy)
+            """
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            TenantRecord(name: row["tenantName"], createdAt: row["createdAt"], certificate: certificate(row))
+        }
+    }
+
+    private static func certificate(_ row: Row) -> CertificateRecord {
+        CertificateRecord(
+            commonName: row["commonName"], fingerprint: row["fingerprint"], subject: row["subject"], issuer: row["issuer"],
+            serial: row["serial"], notBefore: row["notBefore"], notAfter: row["notAfter"], onboardedAt: row["onboardedAt"], pem: row["pem"])
+    }
+}
