@@ -67,6 +67,11 @@ let package = Package(
             dependencies: ["GShareTOML", "TenantPKI", "GlusterFSAPI", "GShareSSH"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "GShareDoctor",
+            dependencies: ["GlusterDriver", "TenantPKI"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "gshare",
             dependencies: [
@@ -98,6 +103,11 @@ let package = Package(
         .testTarget(
             name: "GlusterDriverTests",
             dependencies: ["GlusterDriver", "TenantPKI", "GlusterFSAPI", "gshare-gfapi-worker", "GShareTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GShareDoctorTests",
+            dependencies: ["GShareDoctor", "GlusterDriver", "TenantPKI", "GShareTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
