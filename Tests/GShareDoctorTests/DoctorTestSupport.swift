@@ -96,6 +96,7 @@ struct TestPKI {
     func tenant(_ name: String, by authority: CertificateAuthority? = nil, days: Int = 365) throws -> (DoctorTenant, IssuedCertificate) {
         let issued = try (authority ?? intermediate).issue(
             commonName: try cn(name), profile: .client, days: days, now: referenceTime.addingTimeInterval(-30 * day))
+        try (authority ?? intermediate).appendRecords([issued.record])
         return (try DoctorTenant(name: name, certificatePEM: issued.chainPEM), issued)
     }
 
