@@ -24,6 +24,12 @@ public struct StatusReport: Sendable, Codable {
         public let kind: Kind
         /// The tenant owning the CN (the first in registry order when several do).
         public let tenant: String?
+
+        public init(name: String, kind: Kind, tenant: String?) {
+            self.name = name
+            self.kind = kind
+            self.tenant = tenant
+        }
     }
 
     public struct Share: Sendable, Codable {
