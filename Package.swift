@@ -79,6 +79,7 @@ let package = Package(
                 "GShareTOML",
                 "GlusterFSAPI",
                 "GlusterDriver",
+                "GShareDoctor",
                 "GShareSSH",
                 "gshare-gfapi-worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -24,8 +24,10 @@ struct GShare: AsyncParsableCommand {
               gshare access allow tenant-a-data --cert tenant-a.pem
               gshare access deny tenant-a-data --cn tenant-a
               gshare share delete tenant-a-data
+              gshare status                    (every share and who is let in)
+              gshare doctor [--fix]            (what is wrong, and the fix)
             """,
         version: "0.1.0",
-        subcommands: [Cert.self, Pki.self, Config.self, Pool.self, Share.self, Access.self, Ssh.self]
+        subcommands: [Cert.self, Pki.self, Config.self, Pool.self, Share.self, Access.self, Ssh.self, Status.self, Doctor.self]
     )
 }
