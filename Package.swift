@@ -75,6 +75,11 @@ let package = Package(
             dependencies: ["TenantPKI", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "GShareDoctor",
+            dependencies: ["GlusterDriver", "TenantPKI"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "gshare",
             dependencies: [
@@ -83,6 +88,7 @@ let package = Package(
                 "GShareTOML",
                 "GlusterFSAPI",
                 "GlusterDriver",
+                "GShareDoctor",
                 "GShareSSH",
                 "gshare-gfapi-worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -107,6 +113,11 @@ let package = Package(
         .testTarget(
             name: "GlusterDriverTests",
             dependencies: ["GlusterDriver", "TenantPKI", "GlusterFSAPI", "gshare-gfapi-worker", "GShareTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GShareDoctorTests",
+            dependencies: ["GShareDoctor", "GlusterDriver", "TenantPKI", "GShareTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

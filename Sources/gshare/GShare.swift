@@ -26,8 +26,12 @@ struct GShare: AsyncParsableCommand {
               gshare tenant onboard tenant-a.pem     (the registry: allow/deny by tenant name)
               gshare audit --since 7d
               gshare share delete tenant-a-data
+              gshare status                    (every share and who is let in)
+              gshare doctor [--fix]            (what is wrong, and the fix)
             """,
         version: "0.1.0",
-        subcommands: [Cert.self, Pki.self, Config.self, Pool.self, Share.self, Access.self, Tenant.self, Audit.self, Ssh.self]
+        subcommands: [
+            Cert.self, Pki.self, Config.self, Pool.self, Share.self, Access.self, Tenant.self, Audit.self, Status.self, Doctor.self, Ssh.self,
+        ]
     )
 }

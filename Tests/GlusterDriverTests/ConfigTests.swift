@@ -20,6 +20,7 @@ struct ConfigTests {
         #expect(config.systemCNs.map(\.value) == ["gluster1", "gshare-manager"])
         #expect(config.glusterCommand == "/usr/sbin/gluster")
         #expect(config.commandTimeout == .seconds(120))
+        #expect(config.tenantCRLDirectory == nil && config.expiryWarningDays == 30)
         #expect(config.stateDirectory == GShareConfig.defaultStateDirectory(environment: ["HOME": "/home/op", "XDG_STATE_HOME": "/state"]))
     }
 
@@ -43,6 +44,8 @@ struct ConfigTests {
             state_dir = "/srv/gshare"
             gluster_cli = "/opt/gluster/bin/gluster"
             command_timeout_seconds = 300
+            tenant_crl_dir = "/etc/gshare/tls/tenant-crl"
+            expiry_warning_days = 14
             """)
         #expect(config.targets.map(\.description) == ["root@gluster1:/share-1", "admin@[fd00::5]:2222:/share-2"])
         #expect(config.servers.map(\.description) == ["root@gluster2", "gluster3"])
@@ -56,6 +59,8 @@ struct ConfigTests {
         #expect(config.stateDirectory == "/srv/gshare")
         #expect(config.glusterCommand == "/opt/gluster/bin/gluster")
         #expect(config.commandTimeout == .seconds(300))
+        #expect(config.tenantCRLDirectory == "/etc/gshare/tls/tenant-crl")
+        #expect(config.expiryWarningDays == 14)
     }
 
     @Test func discoveryAloneIsEnough() throws {
@@ -78,6 +83,16 @@ struct ConfigTests {
             system_cns = ["g1"]
             """)
         #expect(config.allServers.map(\.description) == ["root@g1", "g0", "root@g2"])
+    }
+
+    @Test func theExpiryWarningWindowAcceptsItsBounds() throws {
+        #expect(try parseConfig(minimalConfig("expiry_warning_days = 1")).expiryWarningDays == 1)
+        #expect(try parseConfig(minimalConfig("expiry_warning_days = 365")).expiryWarningDays == 365)
+    }
+
+    @Test func theTenantCRLFolderIsResolvedLikeEveryPath() throws {
+        let config = try GShareConfig.parse(minimalConfig(#"tenant_crl_dir = "tls/crl""#), source: "/srv/site/gshare.toml", environment: [:])
+        #expect(config.tenantCRLDirectory == "/srv/site/tls/crl")
     }
 
     @Test func theTimeoutAcceptsItsBounds() throws {
@@ -260,7 +275,7 @@ struct ConfigTests {
         let config = try GShareConfig.load(fileAt: path, environment: ["HOME": "/home/op"])
         #expect(!config.targets.isEmpty && !config.servers.isEmpty && config.volumePattern != nil)
         #expect(config.privateKeyPath != nil && config.serverPassword != nil && config.mountPointBase != nil)
-        #expect(config.manager != nil && config.tenantCA != nil)
+        #expect(config.manager != nil && config.tenantCA != nil && config.tenantCRLDirectory != nil)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         for key in GShareConfig.knownKeys {
             #expect(text.contains("\n\(key) = "), "the example does not set \(key)")

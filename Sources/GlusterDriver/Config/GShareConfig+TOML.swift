@@ -11,7 +11,7 @@ extension GShareConfig {
     public static let knownKeys = [
         "glusterfs_targets", "glusterfs_servers", "glusterfs_volume_pattern", "glusterfs_path_to_private_key",
         "glusterfs_server_password", "glusterfs_mount_point_base", "manager_cert", "manager_key", "manager_ca", "system_cns",
-        "tenant_ca", "state_dir", "gluster_cli", "glusterd_workdir", "command_timeout_seconds",
+        "tenant_ca", "tenant_crl_dir", "state_dir", "gluster_cli", "glusterd_workdir", "command_timeout_seconds", "expiry_warning_days",
         "glusterfs_private_key_passphrase", "ssh_known_hosts", "remote_gluster_cli",
     ]
 
@@ -255,12 +255,25 @@ struct ConfigReader {
             }
             commandTimeout = .seconds(seconds.value)
         }
+        let tenantCRLDirectory = try path("tenant_crl_dir")
+        var expiryWarningDays = GShareConfig.defaultExpiryWarningDays
+        if let days = try integer("expiry_warning_days") {
+            let range = GShareConfig.expiryWarningDaysRange
+            guard range.contains(days.value) else {
+                throw fail(
+                    .invalidValue, "expiry_warning_days", at: days,
+                    "\(days.value) is out of range; gshare warns \(range.lowerBound) to \(range.upperBound) days before a certificate ends",
+                    hint: "choose a number of days from \(range.lowerBound) to \(range.upperBound), e.g. 30")
+            }
+            expiryWarningDays = days.value
+        }
 
         return GShareConfig(
             source: source, targets: targets, servers: servers, volumePattern: volumePattern, privateKeyPath: privateKeyPath,
             serverPassword: serverPassword, mountPointBase: mountPointBase, manager: manager, systemCNs: systemCNs, tenantCA: tenantCA,
             stateDirectory: stateDirectory, glusterCommand: glusterCommand, glusterdWorkdir: glusterdWorkdir, commandTimeout: commandTimeout,
-            privateKeyPassphrase: privateKeyPassphrase, knownHostsPath: knownHostsPath, remoteGlusterCommand: remoteGlusterCommand)
+            privateKeyPassphrase: privateKeyPassphrase, knownHostsPath: knownHostsPath, remoteGlusterCommand: remoteGlusterCommand,
+            tenantCRLDirectory: tenantCRLDirectory, expiryWarningDays: expiryWarningDays)
     }
 
     // MARK: Typed values with their places

@@ -52,6 +52,12 @@ public struct GShareConfig: Sendable {
     /// The gluster CLI on SSH servers, as an argument vector (`remote_gluster_cli`), e.g.
     /// `["sudo", "-n", "/usr/sbin/gluster"]` for a remote user that is not root.
     public var remoteGlusterCommand: [String]
+    /// The tenant CRL folder (`tenant_crl_dir`): the CRLs of every tenant CA, named as
+    /// `openssl rehash` names them (what the servers' `ssl.crl-path` holds). `gshare doctor`
+    /// checks it and finds revoked tenants in it.
+    public var tenantCRLDirectory: String?
+    /// How many days before a certificate ends `gshare doctor` warns (`expiry_warning_days`).
+    public var expiryWarningDays: Int
 
     /// The gluster CLI used when `gluster_cli` is absent.
     public static let defaultGlusterCommand = "/usr/sbin/gluster"
@@ -70,6 +76,10 @@ public struct GShareConfig: Sendable {
     public static let defaultCommandTimeout = Duration.seconds(120)
     /// The timeouts `command_timeout_seconds` accepts, in seconds.
     public static let commandTimeoutRange = 1...3600
+    /// The warning window used when `expiry_warning_days` is absent: 30 days.
+    public static let defaultExpiryWarningDays = 30
+    /// The windows `expiry_warning_days` accepts, in days.
+    public static let expiryWarningDaysRange = 1...365
 
     /// A configuration built in code (tests); nothing is checked.
     public init(
@@ -79,7 +89,8 @@ public struct GShareConfig: Sendable {
         stateDirectory: String = "/var/lib/gshare", glusterCommand: String = GShareConfig.defaultGlusterCommand,
         glusterdWorkdir: String = GShareConfig.defaultGlusterdWorkdir, commandTimeout: Duration = GShareConfig.defaultCommandTimeout,
         privateKeyPassphrase: SecretSource? = nil, knownHostsPath: String = "/root/.ssh/known_hosts",
-        remoteGlusterCommand: [String] = GShareConfig.defaultRemoteGlusterCommand
+        remoteGlusterCommand: [String] = GShareConfig.defaultRemoteGlusterCommand, tenantCRLDirectory: String? = nil,
+        expiryWarningDays: Int = GShareConfig.defaultExpiryWarningDays
     ) {
         self.source = source
         self.targets = targets
@@ -98,6 +109,8 @@ public struct GShareConfig: Sendable {
         self.knownHostsPath = knownHostsPath
         self.remoteGlusterCommand = remoteGlusterCommand
         self.commandTimeout = commandTimeout
+        self.tenantCRLDirectory = tenantCRLDirectory
+        self.expiryWarningDays = expiryWarningDays
     }
 
     /// The servers to ask: every target's server plus `glusterfs_servers`, de-duplicated,
@@ -148,6 +161,7 @@ public struct GShareConfig: Sendable {
                 files += [("manager_cert", manager.certificate), ("manager_key", manager.privateKey), ("manager_ca", manager.certificateAuthorities)]
             }
             if let tenantCA { files.append(("tenant_ca", tenantCA)) }
+            if let tenantCRLDirectory { files.append(("tenant_crl_dir", tenantCRLDirectory)) }
             for (key, path) in files where !FileManager.default.fileExists(atPath: path) {
                 warnings.append("\(key): \(path) does not exist")
             }

@@ -13,9 +13,9 @@ enum TLSOption {
 }
 
 /// GlusterFS's boolean words (`gf_string2boolean`, compared case-insensitively).
-enum GlusterBoolean {
+public enum GlusterBoolean {
     /// true or false for a word GlusterFS understands, nil for anything else (`maybe`, "").
-    static func parse(_ text: String) -> Bool? {
+    public static func parse(_ text: String) -> Bool? {
         switch text.lowercased() {
         case "1", "on", "yes", "true", "enable": true
         case "0", "off", "no", "false", "disable": false

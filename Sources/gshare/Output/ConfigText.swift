@@ -39,6 +39,8 @@ struct ConfigDocument: Codable {
         let knownHostsPath: String
         let remoteGlusterCommand: [String]
         let commandTimeoutSeconds: Int64
+        let tenantCRLDirectory: String?
+        let expiryWarningDays: Int
 
         enum CodingKeys: String, CodingKey {
             case targets = "glusterfs_targets"
@@ -59,6 +61,8 @@ struct ConfigDocument: Codable {
             case knownHostsPath = "ssh_known_hosts"
             case remoteGlusterCommand = "remote_gluster_cli"
             case commandTimeoutSeconds = "command_timeout_seconds"
+            case tenantCRLDirectory = "tenant_crl_dir"
+            case expiryWarningDays = "expiry_warning_days"
         }
     }
 
@@ -81,7 +85,8 @@ struct ConfigDocument: Codable {
             stateDirectory: config.stateDirectory, glusterCommand: config.glusterCommand, glusterdWorkdir: config.glusterdWorkdir,
             privateKeyPassphrase: config.privateKeyPassphrase?.description, knownHostsPath: config.knownHostsPath,
             remoteGlusterCommand: config.remoteGlusterCommand,
-            commandTimeoutSeconds: config.commandTimeout.components.seconds)
+            commandTimeoutSeconds: config.commandTimeout.components.seconds, tenantCRLDirectory: config.tenantCRLDirectory,
+            expiryWarningDays: config.expiryWarningDays)
         servers = config.allServers.map(\.description)
         self.warnings = warnings
     }
@@ -135,6 +140,7 @@ enum ConfigText {
         row("manager_ca", settings.managerCA)
         row("system_cns", settings.systemCNs)
         row("tenant_ca", settings.tenantCA)
+        row("tenant_crl_dir", settings.tenantCRLDirectory)
         row("state_dir", settings.stateDirectory)
         row("gluster_cli", settings.glusterCommand)
         row("glusterd_workdir", settings.glusterdWorkdir)
@@ -142,6 +148,7 @@ enum ConfigText {
         row("ssh_known_hosts", settings.knownHostsPath)
         row("remote_gluster_cli", settings.remoteGlusterCommand.joined(separator: " "))
         row("command_timeout_seconds", "\(settings.commandTimeoutSeconds)")
+        row("expiry_warning_days", "\(settings.expiryWarningDays)")
         lines.append("")
         lines.append("servers gshare will ask: \(document.servers.joined(separator: ", "))")
         return lines.joined(separator: "\n")

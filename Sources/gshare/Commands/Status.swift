@@ -1,0 +1,36 @@
+//===----------------------------------------------------------------------===//
+// gshare — command-line tool
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+import GShareDoctor
+import GlusterDriver
+
+extension GShare {
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Every share with who is let in, the free volumes, and the volumes waiting for a wipe.",
+            discussion: """
+                One `volume info all` per server. Each auth.ssl-allow entry is shown as system \
+                (system_cns), tenant (with the tenant's name) or unknown.
+
+                Exit status: 0 shown; 2 could not run.
+                """
+        )
+
+        @OptionGroup var configuration: ConfigOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let config = try configuration.load()
+            let inventory = try await DriverExit.reporting(json: output.json) { try await ShareDriver(config: config).inventory() }
+            // TODO(registry): pass the registry's tenants, so entries show the tenant's name.
+            let report = StatusReport(inventory: inventory, tenants: [], systemCNs: config.systemCNs)
+            if output.json {
+                try Console.printJSON(report)
+            } else {
+                print(DoctorText.status(report))
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//===----------------------------------------------------------------------===//
+// gshare — command-line tool
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import GShareDoctor
+
+/// Human-readable rendering of `gshare status` and `gshare doctor`.
+enum DoctorText {
+    static func status(_ report: StatusReport) -> String {
+        var lines: [String] = []
+        if report.shares.isEmpty { lines.append("no shares") }
+        for share in report.shares {
+            let size = share.sizeGB.map { " \($0)G" } ?? ""
+            let name = share.name.map { " (\($0))" } ?? ""
+            lines.append("share \(share.id)\(name): \(share.export)\(size), \(share.state)\(share.tlsReady ? "" : ", TLS NOT READY")")
+            for entry in share.entries {
+                let who = entry.kind == .tenant ? "tenant \(entry.tenant ?? "?")" : entry.kind.rawValue
+                lines.append("    \(entry.name.padding(toLength: 32, withPad: " ", startingAt: 0)) \(who)")
+            }
+        }
+        lines.append("")
+        lines.append("free volumes: \(report.freeVolumes.isEmpty ? "none" : "")")
+        for volume in report.freeVolumes {
+            let size = volume.sizeGB.map { " \($0)G" } ?? ""
+            lines.append(
+                "    \(volume.export)\(size): " + (volume.tlsReady ? "ready" : "not ready (\(volume.problems.joined(separator: ", ")); gshare pool check)"))
+        }
+        if !report.volumesNeedingWipe.isEmpty {
+            lines.append("volumes waiting for a wipe:")
+            lines += report.volumesNeedingWipe.map { "    \($0.volume): \($0.fix)" }
+        }
+        if !report.volumesInUnknownState.isEmpty {
+            lines.append("volumes in a state gshare does not know (left alone):")
+            lines += report.volumesInUnknownState.map { "    \($0)" }
+        }
+        if !report.missingTargets.isEmpty {
+            lines.append("configured targets their server does not have: \(report.missingTargets.joined(separator: ", "))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func doctor(_ report: DoctorReport, fixes: [FixOutcome], fixing: Bool) -> String {
+        var lines: [String] = []
+        if !fixes.isEmpty {
+            lines.append("fixed:")
+            for outcome in fixes {
+                lines.append("    \(outcome.applied ? "✓" : "✗ FAILED:") \(outcome.message)")
+            }
+            lines.append("")
+        }
+        for finding in report.findings {
+            lines.append("\(finding.severity.rawValue.uppercased()) [\(finding.code)] \(finding.message)")
+            lines.append("    fix: \(finding.fix)\(finding.safeFix ? "   (safe: gshare doctor --fix applies it)" : "")")
+        }
+        if !report.missingTargets.isEmpty {
+            lines.append("configured targets their server does not have: \(report.missingTargets.joined(separator: ", "))")
+        }
+        let counts = report.counts
+        var summary = "\(counts[.critical] ?? 0) critical, \(counts[.warning] ?? 0) warning(s), \(counts[.info] ?? 0) info"
+        let safe = report.safeFixes.count
+        if safe > 0 && !fixing { summary += "; \(safe) can be fixed with gshare doctor --fix" }
+        if report.findings.isEmpty { summary = "no problems found" }
+        lines.append(summary)
+        return lines.joined(separator: "\n")
+    }
+}
