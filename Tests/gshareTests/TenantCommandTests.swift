@@ -164,9 +164,9 @@ struct TenantCommandTests {
     }
 }
 
-/// Grants by tenant name against the REAL lab, on gshare-pool-02-1G only.
-@Suite("gshare access by tenant name and tenant remove, against the real lab", .serialized)
-struct TenantAccessScenarioTests {
+/// Grants by tenant name against the REAL lab, on gshare-pool-02-1G: in the serialized
+/// concurrency suite, whose create race also uses that volume.
+extension ShareConcurrencyTests {
     @Test(.timeLimit(.minutes(5)))
     func allowAndDenyByTenantNameRemoveRefusedWhileListedAndEveryChangeAudited() async throws {
         let volume = "gshare-pool-02-1G"

@@ -72,8 +72,7 @@ extension GShare {
             let cas = try config.tenantCA.map { try Certificate.load(fromFile: $0) } ?? []
             return DoctorInput(
                 inventory: inventory,
-                // TODO(registry): the registry's tenants, and tenantsAreComplete: true.
-                tenants: [], tenantsAreComplete: false, systemCNs: config.systemCNs, managerCertificatePEM: managerPEM,
+                tenants: try RegistryTenants.load(config: config), tenantsAreComplete: true, systemCNs: config.systemCNs, managerCertificatePEM: managerPEM,
                 crlDirectory: config.tenantCRLDirectory.map { CRLDirectory.load(from: $0) }, tenantCACertificates: cas, now: Date(),
                 expiryWarningDays: config.expiryWarningDays)
         }

@@ -24,8 +24,8 @@ extension GShare {
         func run() async throws {
             let config = try configuration.load()
             let inventory = try await DriverExit.reporting(json: output.json) { try await ShareDriver(config: config).inventory() }
-            // TODO(registry): pass the registry's tenants, so entries show the tenant's name.
-            let report = StatusReport(inventory: inventory, tenants: [], systemCNs: config.systemCNs)
+            let tenants = try await DriverExit.reporting(json: output.json) { try RegistryTenants.load(config: config) }
+            let report = StatusReport(inventory: inventory, tenants: tenants, systemCNs: config.systemCNs)
             if output.json {
                 try Console.printJSON(report)
             } else {
