@@ -42,6 +42,8 @@ public struct DoctorFinding: Sendable, Hashable, Codable, CustomStringConvertibl
         public static let unknownCN = Code("unknown-cn")
         /// A volume that holds no share lists a CN other than the system CNs.
         public static let cnOnFreeVolume = Code("cn-on-free-volume")
+        /// gshare's grant record lists a CN that auth.ssl-allow does not (removed by hand).
+        public static let grantedAccessMissing = Code("granted-access-missing")
         // 4. Tenant certificates.
         public static let tenantCertificateExpiring = Code("tenant-cert-expiring")
         public static let tenantCertificateExpired = Code("tenant-cert-expired")

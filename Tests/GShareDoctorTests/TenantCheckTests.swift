@@ -34,6 +34,18 @@ struct TenantCheckTests {
         #expect(findings[0].message.contains("gshare granted it, but no tenant in the registry owns it now"))
     }
 
+    @Test("a CN gshare granted that auth.ssl-allow no longer lists is granted-access-missing, never re-added automatically")
+    func grantedButRemovedByHand() throws {
+        let list = "gluster-node-1,gshare-manager,tenant-a"
+        let volume = try poolVolume("v", ["auth.ssl-allow": list].merging(shareMarks("s-1", granted: ["tenant-a", "tenant-b"])) { $1 })
+        let findings = Doctor.registryDriftFindings(try input([volume], tenants: [tenant("tenant-a"), tenant("tenant-b")]))
+        #expect(findings.codes == ["granted-access-missing"])
+        let finding = try #require(findings.first)
+        #expect(finding.severity == .warning && !finding.safeFix && finding.share == "s-1")
+        #expect(finding.message.contains("tenant tenant-b") && finding.message.contains("removed outside gshare"))
+        #expect(finding.fix.hasPrefix("gshare access allow s-1 --cn tenant-b"))
+    }
+
     @Test("without the whole registry, no CN is called unknown")
     func incompleteRegistrySkipsUnknownCN() throws {
         let volume = try poolVolume("v", ["auth.ssl-allow": Self.listed].merging(shareMarks("s-1")) { $1 })

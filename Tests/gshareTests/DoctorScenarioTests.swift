@@ -50,8 +50,8 @@ extension ShareScenarioTests {
             #expect(try lab.gshare("access", "allow", "doctor", tenant).status == 0)
         }
         #expect(try lab.gshare("access", "allow", "doctor", "--cn", "stranger").status == 0)
-        // someone removes gshare's own CN by hand
-        let broken = "gluster-node-1,tenant-ok,tenant-rev,tenant-exp,stranger"
+        // someone edits the list by hand: gshare's own CN and tenant-exp's grant gone
+        let broken = "gluster-node-1,tenant-ok,tenant-rev,stranger"
         #expect(try runProcess("/usr/sbin/gluster", ["--mode=script", "volume", "set", volume, "auth.ssl-allow", broken]).status == 0)
 
         // status: names from the registry, the stranger unknown
@@ -64,7 +64,7 @@ extension ShareScenarioTests {
         let diagnosis = try lab.gshare("doctor", "--json")
         #expect(diagnosis.status == 1, "\(diagnosis.stderr)")
         let found = Self.codes(try lab.json(diagnosis))
-        for code in ["tls-off", "system-cn-missing", "unknown-cn", "tenant-cert-expiring", "revoked-tenant-listed"] {
+        for code in ["tls-off", "allow-list-open", "system-cn-missing", "unknown-cn", "granted-access-missing", "tenant-cert-expiring", "revoked-tenant-listed"] {
             #expect(found.contains(code), "\(code) not in \(found)")
         }
 
@@ -72,10 +72,10 @@ extension ShareScenarioTests {
         let fixed = try lab.gshare("doctor", "--fix", "--json")
         #expect(fixed.status == 1, "tls-off on \(plain) is not safe to fix: \(fixed.stderr)")
         let list = Set((try DriverLab.options(of: volume)["auth.ssl-allow"] ?? "").split(separator: ",").map(String.init))
-        #expect(list == ["gluster-node-1", "gshare-manager", "tenant-ok", "tenant-exp", "stranger"], "\(list)")
+        #expect(list == ["gluster-node-1", "gshare-manager", "tenant-ok", "stranger"], "\(list)")
         #expect(try DriverLab.options(of: plain)["server.ssl"] == nil, "doctor --fix must not restart or reconfigure TLS")
         let after = Self.codes(try lab.json(fixed))
         #expect(!after.contains("system-cn-missing") && !after.contains("revoked-tenant-listed"), "\(after)")
-        #expect(after.contains("tls-off") && after.contains("unknown-cn"))
+        #expect(after.contains("tls-off") && after.contains("unknown-cn") && after.contains("granted-access-missing"))
     }
 }

@@ -15,8 +15,13 @@ extension Doctor {
     /// - `cn-on-free-volume` (warning): a volume holding no share lists a name other than
     ///   the system CNs: whoever has it will get into the next share made there.
     ///
-    /// `unknown-cn` is skipped when ``DoctorInput/tenantsAreComplete`` is false. A tenant recorded with access
-    /// it does not have is not checked: the registry records no grants.
+    /// - `granted-access-missing` (warning): gshare granted a CN on a share (the volume's
+    ///   `user.gshare.granted` record) but auth.ssl-allow no longer lists it — someone removed
+    ///   it by hand: the tenant is recorded with access it does not have. Not fixed
+    ///   automatically (re-adding widens access): the fix is the allow command, or a deny to
+    ///   make the record agree.
+    ///
+    /// `unknown-cn` is skipped when ``DoctorInput/tenantsAreComplete`` is false.
     public static func registryDriftFindings(_ input: DoctorInput) -> [DoctorFinding] {
         let system = Set(input.systemCNs.map(\.value))
         let owned = Set(input.tenants.map(\.commonName))
@@ -25,6 +30,16 @@ extension Doctor {
             let name = label(volume)
             let named = volume.allowList.uniqueEntries.filter { !system.contains($0) && !SSLAllowListProbe.isWildcard($0) }
             if let share = share(of: volume) {
+                let listed = Set(volume.allowList.uniqueEntries)
+                for cn in volume.marks.granted where !listed.contains(cn) && !system.contains(cn) {
+                    let tenant = input.tenants.first { $0.commonName == cn }.map { "tenant \($0.name)" } ?? "\"\(cn)\""
+                    findings.append(
+                        DoctorFinding(
+                            .grantedAccessMissing, .warning, volume: name, share: share.id,
+                            "\(tenant) was granted share \(share.id) (\(name)) by gshare, but auth.ssl-allow no longer lists \(cn): "
+                                + "it was removed outside gshare, so the tenant cannot get in although gshare's record says it can",
+                            fix: "gshare access allow \(share.id) --cn \(commandWord(cn))   (or gshare access deny \(share.id) --cn \(commandWord(cn)) to drop the record)"))
+                }
                 guard input.tenantsAreComplete else { continue }
                 for cn in named where !owned.contains(cn) {
                     let how = volume.marks.granted.contains(cn)
