@@ -8,6 +8,7 @@ import GlusterDriver
 extension GShare.Access {
     struct Allow: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "allow",
             abstract: "Let a tenant in: add its certificate's CN to the share's auth.ssl-allow.",
             discussion: """
                 The name comes from a certificate that passes validation against tenant_ca \

@@ -8,6 +8,7 @@ import GlusterDriver
 extension GShare.Access {
     struct Deny: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "deny",
             abstract: "Throw a tenant out: remove its CN from the share's auth.ssl-allow.",
             discussion: """
                 --cert takes the CN from the certificate without judging it, so an expired or \

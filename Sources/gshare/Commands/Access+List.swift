@@ -8,6 +8,7 @@ import GlusterDriver
 extension GShare.Access {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "Who is let in to a share: each auth.ssl-allow entry, marked system, tenant or unknown.",
             discussion: """
                 system: a system CN from gshare.toml; tenant: granted through gshare; unknown: \

@@ -9,6 +9,7 @@ import TenantPKI
 extension GShare.Access {
     struct Test: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "test",
             abstract: "Connect to HOST:/VOLUME as an identity; write, read back and remove a probe file.",
             discussion: """
                 This is how an admin proves what GlusterFS enforces for a tenant: the connection \

@@ -7,6 +7,7 @@ import ArgumentParser
 extension GShare {
     struct Access: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "access",
             abstract: "Who may open a share: allow and deny TLS identities, list them, and prove it.",
             discussion: """
                 'allow'/'deny' change a share's auth.ssl-allow (validated names only, system CNs \

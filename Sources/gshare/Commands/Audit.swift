@@ -11,6 +11,7 @@ import TenantRegistry
 extension GShare {
     struct Audit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "audit",
             abstract: "Show the audit log: every state-changing gshare command, who ran it and how it ended.",
             discussion: """
                 Recorded in the registry (state_dir/gshare.sqlite) by share create/delete, access \

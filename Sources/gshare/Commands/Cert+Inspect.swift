@@ -8,6 +8,7 @@ import TenantPKI
 extension GShare.Cert {
     struct Inspect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "inspect",
             abstract: "Show what certificates say, and the name GlusterFS will authorise.",
             discussion: """
                 Reads PEM files (one or several certificates each, e.g. a glusterfs.pem chain) or \

@@ -8,6 +8,7 @@ import TenantPKI
 extension GShare.Cert {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Judge tenant certificates: would GlusterFS accept them, and do they meet gshare's policy?",
             discussion: """
                 Two layers, both reported for every LEAF file:

@@ -8,6 +8,7 @@ import GlusterDriver
 extension GShare.Config {
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Validate gshare.toml and print the effective configuration (secrets masked).",
             discussion: """
                 Says which file was used and why (--config, $GSHARE_CONFIG, the current folder, \

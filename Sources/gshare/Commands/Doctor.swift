@@ -11,6 +11,7 @@ import TenantPKI
 extension GShare {
     struct Doctor: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "doctor",
             abstract: "Find what is wrong with the pool, the tenants' certificates and CRLs, and print the fix.",
             discussion: """
                 Checks: each pool volume's TLS posture (TLS off or 'maybe', an open or globbed \

@@ -9,6 +9,7 @@ import TenantPKI
 extension GShare.Pki {
     struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "issue",
             abstract: "Issue a tenant (client), server or node certificate with a new key, laid out for GlusterFS.",
             discussion: """
                 The common name is the name GlusterFS will authorise, so it must be safe in \

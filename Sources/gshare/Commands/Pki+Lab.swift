@@ -9,6 +9,7 @@ import TenantPKI
 extension GShare.Pki {
     struct Lab: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "lab",
             abstract: "Build (or complete) a whole lab PKI from a profile: both hierarchies, every host, CRLs.",
             discussion: """
                 Reads a lab profile (TOML; default pki/lab.toml in the current folder, which \

@@ -9,6 +9,7 @@ import TenantPKI
 extension GShare.Pki {
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "revoke",
             abstract: "Mark a certificate revoked in its CA's record (then publish with gshare pki crl).",
             discussion: """
                 Give the certificate's serial (hex, as gshare cert inspect prints it; colons and \

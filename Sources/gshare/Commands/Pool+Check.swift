@@ -8,6 +8,7 @@ import GlusterDriver
 extension GShare.Pool {
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Judge each pool volume's TLS posture, and print the command that fixes what is wrong.",
             discussion: """
                 Checks per volume: server.ssl and client.ssl on (unset = off; 'maybe' admits \

@@ -8,6 +8,7 @@ import GlusterDriver
 extension GShare.Pool {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "Every pool volume: size, state (free / share id / needs-wipe) and TLS posture.",
             discussion: """
                 One 'gluster volume info all' per server. Exit status: 0 listed; 2 could not run \

@@ -8,6 +8,7 @@ import GlusterDriver
 extension GShare.Pool {
     struct Prepare: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "prepare",
             abstract: "Apply the safe TLS settings to a pool volume.",
             discussion: """
                 In one 'gluster volume set': auth.ssl-allow narrowed (globs and '*' removed) and \

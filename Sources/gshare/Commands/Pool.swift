@@ -7,6 +7,7 @@ import ArgumentParser
 extension GShare {
     struct Pool: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "pool",
             abstract: "The volume pool shares are taken from: what is free, and is its TLS safe?",
             discussion: """
                 The pool is every volume in glusterfs_targets plus, on glusterfs_servers, every \

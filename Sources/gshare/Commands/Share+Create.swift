@@ -8,6 +8,7 @@ import GlusterDriver
 extension GShare.Share {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract: "Claim a free, TLS-ready pool volume as a new share.",
             discussion: """
                 Picks the smallest sized volume that holds --size GB (unsized volumes last, as \

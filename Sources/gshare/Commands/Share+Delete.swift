@@ -9,6 +9,7 @@ import GlusterFSAPI
 extension GShare.Share {
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "delete",
             abstract: "Cut every tenant off, wipe the volume and give it back to the pool.",
             discussion: """
                 1. auth.ssl-allow becomes exactly the system CNs and the volume is marked \

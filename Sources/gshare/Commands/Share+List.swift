@@ -8,6 +8,7 @@ import GlusterDriver
 extension GShare.Share {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "Every share: id, name, export location, size, state and who is let in.",
             discussion: "One 'gluster volume info all' per server. Exit status: 0 listed; 2 could not run."
         )

@@ -8,6 +8,7 @@ import GlusterDriver
 extension GShare.Share {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "One share in full: export location, volume, state, creation time and access list.",
             discussion: "Exit status: 0 shown; 1 no such share; 2 could not run."
         )

@@ -7,6 +7,7 @@ import ArgumentParser
 extension GShare {
     struct Share: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "share",
             abstract: "Shares: whole volumes taken from the pool, one per tenant workload.",
             discussion: """
                 A share's state lives on its volume (user.gshare.* options, replicated by \

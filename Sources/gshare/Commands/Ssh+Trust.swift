@@ -10,6 +10,7 @@ import GlusterDriver
 extension GShare.Ssh {
     struct Trust: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "trust",
             abstract: "Show an SSH server's host key fingerprint and record it in ssh_known_hosts.",
             discussion: """
                 Connects to HOST[:PORT] (port 22 by default; IPv6 as [addr]:port), completes the \

@@ -9,6 +9,7 @@ import GlusterDriver
 extension GShare {
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Every share with who is let in, the free volumes, and the volumes waiting for a wipe.",
             discussion: """
                 One `volume info all` per server. Each auth.ssl-allow entry is shown as system \

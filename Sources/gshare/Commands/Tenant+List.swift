@@ -10,6 +10,7 @@ import TenantRegistry
 extension GShare.Tenant {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the registered tenants: name, CN, certificate expiry and fingerprint.",
             discussion: "Exit status: 0 listed; 2 could not run (the registry cannot be opened)."
         )

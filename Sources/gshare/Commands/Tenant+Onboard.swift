@@ -11,6 +11,7 @@ import TenantRegistry
 extension GShare.Tenant {
     struct Onboard: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "onboard",
             abstract: "Validate tenant certificates against tenant_ca and record them in the registry.",
             discussion: """
                 Each certificate must pass both layers of 'gshare cert verify' against tenant_ca \

@@ -11,6 +11,7 @@ import TenantRegistry
 extension GShare.Tenant {
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Forget a tenant (and its certificate history).",
             discussion: """
                 Refused while the tenant's CN is still in any share's auth.ssl-allow (the shares \

@@ -10,6 +10,7 @@ import TenantRegistry
 extension GShare.Tenant {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show a tenant: its CN, current certificate and every certificate onboarded for it.",
             discussion: "Exit status: 0 shown; 1 no such tenant (the known ones are listed); 2 could not run."
         )

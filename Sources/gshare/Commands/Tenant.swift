@@ -7,6 +7,7 @@ import ArgumentParser
 extension GShare {
     struct Tenant: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "tenant",
             abstract: "The tenant registry: onboard tenants' certificates, then grant by tenant name.",
             discussion: """
                 The registry (state_dir/gshare.sqlite) records each tenant's name, the CN \
