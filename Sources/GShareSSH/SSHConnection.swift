@@ -278,6 +278,18 @@ public final class SSHConnection: Sendable {
                     .keyRefused, host: name, step: .auth,
                     message: "ssh \(name) (authentication): tried \(method) as \(user), but the server does not accept public keys (it offers: \(methods.joined(separator: ", ")))")
             }
+            // An RSA key against OpenSSH >= 8.8 (the banner says which): libssh2 1.10 could
+            // only offer an ssh-rsa (SHA-1) signature, which such a server refuses. Say so
+            // without trying (and without running libssh2's RSA code for nothing).
+            if info.isRSA, let banner = session.serverBanner, banner.contains("OpenSSH_"), !acceptsSHA1RSA(banner: banner) {
+                throw SSHError(
+                    .rsaKeyUnsupported, host: name, step: .auth,
+                    message: """
+                        ssh \(name) (authentication): \(method) (an RSA key) as \(user) cannot work: libssh2 1.10 signs RSA keys \
+                        only with ssh-rsa (SHA-1), which OpenSSH 8.8 and later refuse by default (server: \(banner)), so gshare \
+                        did not offer it. Use an ed25519 or ECDSA key (ssh-keygen -t ed25519) and authorize it for \(user).
+                        """)
+            }
             // No public key file: libssh2 derives it from the private key (OpenSSH and PEM
             // formats), so a stale or missing .pub cannot get in the way.
             let rc = try session.retry(until: deadline, cancel: cancel, onTimeout: onTimeout, onCancel: onCancel) {
