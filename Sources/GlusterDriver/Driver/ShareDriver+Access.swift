@@ -38,7 +38,7 @@ extension ShareDriver {
                 hint: "system CNs come from system_cns in gshare.toml and stay in every list")
         }
         let locked = try await lockShare(reference)
-        let volume = PoolVolume(server: locked.server, info: locked.info, sizeGB: locked.sizeGB, systemCNs: systemCNs)
+        let volume = locked.volume(systemCNs: systemCNs)
         let shareID = volume.marks.shareID ?? reference
         guard volume.marks.state == .active else {
             throw ShareDriverError(

@@ -31,7 +31,7 @@ extension ShareDriver {
         } catch let error as ShareDriverError where error.code == .alreadyDeleted {
             return DeleteResult(shareID: reference, volume: error.volume ?? "", deleted: false, filesRemoved: 0, directoriesRemoved: 0, bytesRemoved: 0)
         }
-        let volume = PoolVolume(server: locked.server, info: locked.info, sizeGB: locked.sizeGB, systemCNs: systemCNs)
+        let volume = locked.volume(systemCNs: systemCNs)
         let shareID = volume.marks.shareID ?? reference
         let exactlySystem = SSLAllowList.exactly(systemCNs)
 

@@ -97,9 +97,10 @@ public struct ShareDriver: Sendable {
         let cli: GlusterCLI
         let info: VolumeInfo
         let sizeGB: Int?
-        var marks: ShareMarks { ShareMarks(options: info.options) }
-        var target: GlusterTarget { GlusterTarget(server: server, volume: info.name) }
-        var volume: PoolVolume { PoolVolume(server: server, info: info, sizeGB: sizeGB, systemCNs: []) }
+        /// The volume as read under the lock, judged against `systemCNs`.
+        func volume(systemCNs: [CommonName]) -> PoolVolume {
+            PoolVolume(server: server, info: info, sizeGB: sizeGB, systemCNs: systemCNs)
+        }
     }
 
     static func matches(_ reference: String, _ info: VolumeInfo, server: GlusterServer) -> Bool {
