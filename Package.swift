@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -17,11 +17,13 @@ let package = Package(
         .library(name: "GlusterFSAPI", targets: ["GlusterFSAPI"]),
         .library(name: "GShareSSH", targets: ["GShareSSH"]),
         .library(name: "TenantRegistry", targets: ["TenantRegistry"]),
+        .library(name: "GShareWorkflows", targets: ["GShareWorkflows"]),
         .executable(name: "gshare-gfapi-worker", targets: ["gshare-gfapi-worker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -61,12 +63,12 @@ let package = Package(
         ),
         .target(
             name: "GShareSSH",
-            dependencies: ["CLibSSH2"],
+            dependencies: ["CLibSSH2", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "GlusterDriver",
-            dependencies: ["GShareTOML", "TenantPKI", "GlusterFSAPI", "GShareSSH"],
+            dependencies: ["GShareTOML", "TenantPKI", "GlusterFSAPI", "GShareSSH", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // The tenant registry and audit log: SQLite (libsqlite3-dev) through GRDB.
@@ -80,18 +82,29 @@ let package = Package(
             dependencies: ["GlusterDriver", "TenantPKI"],
             swiftSettings: swiftSettings
         ),
+        // The workflows: every rule and every audit entry, below every front end (the CLI,
+        // later the HTTP server). Front ends parse, call one workflow, render.
+        .target(
+            name: "GShareWorkflows",
+            dependencies: [
+                "TenantPKI", "TenantRegistry", "GlusterFSAPI", "GlusterDriver", "GShareDoctor", "GShareSSH",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "gshare",
             dependencies: [
+                "GShareWorkflows",
                 "TenantPKI",
                 "TenantRegistry",
-                "GShareTOML",
                 "GlusterFSAPI",
                 "GlusterDriver",
                 "GShareDoctor",
                 "GShareSSH",
                 "gshare-gfapi-worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -133,6 +146,14 @@ let package = Package(
         .testTarget(
             name: "GShareTOMLTests",
             dependencies: ["GShareTOML", "GShareTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GShareWorkflowsTests",
+            dependencies: [
+                "GShareWorkflows", "GlusterDriver", "TenantPKI", "TenantRegistry", "GShareDoctor", "GShareTestSupport",
+                .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -4,6 +4,7 @@
 
 internal import CLibSSH2
 internal import Foundation
+public import Logging
 internal import Synchronization
 
 #if canImport(Glibc)
@@ -52,20 +53,44 @@ public final class SSHConnection: Sendable {
     /// - Throws: ``SSHError``: `.connectFailed`, `.timedOut`, `.handshakeFailed`,
     ///   `.unknownHost`, `.hostKeyChanged`, `.knownHostsUnreadable`, `.keyUnreadable`,
     ///   `.wrongPassphrase`, `.keyRefused`, `.rsaKeyUnsupported`, `.passwordRefused`, `.cancelled`.
-    public static func connect(to endpoint: SSHEndpoint, credential: SSHCredential, options: SSHOptions) async throws -> SSHConnection {
-        try await onBlockingThread { cancel throws(SSHError) in
-            let name = endpoint.description
-            let known = KnownHostsFile.knownKeyTypes(host: endpoint.host, port: endpoint.port, path: options.knownHostsPath)
-            let preference = known.filter(defaultHostKeyAlgorithms.contains) + defaultHostKeyAlgorithms.filter { !known.contains($0) }
-            let session = try handshake(endpoint, timeout: options.connectTimeout, hostKeyAlgorithms: preference, cancel: cancel)
-            guard let (key, libssh2Type) = session.hostKey() else {
-                throw SSHError(.handshakeFailed, host: name, step: .handshake, message: "ssh \(name) (handshake): the server sent no host key")
+    ///
+    /// Logs each step at `debug` on `logger` (host, port, user, the host key's type and
+    /// fingerprint, the method, how long it took); never a passphrase or password.
+    public static func connect(
+        to endpoint: SSHEndpoint, credential: SSHCredential, options: SSHOptions, logger: Logger = SSHConnection.noLogging
+    ) async throws -> SSHConnection {
+        var logger = logger
+        logger[metadataKey: "ssh.host"] = "\(endpoint.host)"
+        logger[metadataKey: "ssh.port"] = "\(endpoint.port)"
+        logger[metadataKey: "ssh.user"] = "\(endpoint.user)"
+        let log = logger
+        let started = ContinuousClock.now
+        log.debug("ssh connect", metadata: ["ssh.auth": "\(credential.methodName)"])
+        do {
+            let connection = try await onBlockingThread { cancel throws(SSHError) in
+                let name = endpoint.description
+                let known = KnownHostsFile.knownKeyTypes(host: endpoint.host, port: endpoint.port, path: options.knownHostsPath)
+                let preference = known.filter(defaultHostKeyAlgorithms.contains) + defaultHostKeyAlgorithms.filter { !known.contains($0) }
+                let session = try handshake(endpoint, timeout: options.connectTimeout, hostKeyAlgorithms: preference, cancel: cancel)
+                guard let (key, libssh2Type) = session.hostKey() else {
+                    throw SSHError(.handshakeFailed, host: name, step: .handshake, message: "ssh \(name) (handshake): the server sent no host key")
+                }
+                log.debug("ssh handshake done", metadata: ["ssh.hostkey": "\(key.type) \(key.fingerprint)", "ms": "\(started.millisecondsSince)"])
+                try checkHostKey(key, libssh2Type: libssh2Type, endpoint: endpoint, knownHostsPath: options.knownHostsPath, session: session)
+                try authenticate(
+                    session, endpoint: endpoint, credential: credential, deadline: .now + options.authTimeout, timeout: options.authTimeout, cancel: cancel)
+                return SSHConnection(endpoint: endpoint, hostKey: key, options: options, session: session)
             }
-            try checkHostKey(key, libssh2Type: libssh2Type, endpoint: endpoint, knownHostsPath: options.knownHostsPath, session: session)
-            try authenticate(session, endpoint: endpoint, credential: credential, deadline: .now + options.authTimeout, timeout: options.authTimeout, cancel: cancel)
-            return SSHConnection(endpoint: endpoint, hostKey: key, options: options, session: session)
+            log.debug("ssh connected", metadata: ["ssh.auth": "\(credential.methodName)", "ms": "\(started.millisecondsSince)"])
+            return connection
+        } catch {
+            log.debug("ssh connect failed", metadata: ["error": "\(error)", "ms": "\(started.millisecondsSince)"])
+            throw error
         }
     }
+
+    /// A logger that drops everything: the default when the caller gives none.
+    public static let noLogging = Logger(label: "gshare.ssh", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// Runs one command: each argument single-quoted (``ShellQuoting/commandLine(_:)``), so the
     /// remote shell sees exactly these arguments, after `exec` so that the program replaces
@@ -469,4 +494,12 @@ func onBlockingThread<T: Sendable>(_ body: @escaping @Sendable (CancelFlag) thro
         cancel.cancel()
     }
     return try result.get()
+}
+
+extension ContinuousClock.Instant {
+    /// Whole milliseconds from this instant until now.
+    var millisecondsSince: Int64 {
+        let elapsed = ContinuousClock.now - self
+        return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+    }
 }

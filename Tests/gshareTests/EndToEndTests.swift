@@ -54,7 +54,8 @@ struct EndToEndTests {
             "cert", "verify", "/nonexistent/tenant.pem", "--ca", Self.corpus("ca/tenant-root.pem"), "--at", Self.at)
         #expect(result.status == 2)
         #expect(result.stdout == "")
-        #expect(result.stderr == "gshare: error: /nonexistent/tenant.pem: cannot open: No such file or directory. Check the path.\n")
+        // (unified error rendering: the fix on its own line)
+        #expect(result.stderr == "gshare: error: /nonexistent/tenant.pem: cannot open: No such file or directory\n  fix: check the path\n")
     }
 
     @Test func aMissingCAFileExitsTwoBeforeJudgingAnything() throws {

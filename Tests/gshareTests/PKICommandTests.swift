@@ -206,7 +206,7 @@ struct PKICommandTests {
         #expect(result.status == 1, "\(result.stderr)")
         let shown = name.replacingOccurrences(of: "\t", with: "\\x09")  // control bytes are shown escaped
         #expect(result.stderr.hasPrefix("gshare: error: CN \"\(shown)\": "))
-        #expect(result.stderr.contains("Use 1-64 characters from A-Z a-z 0-9 . _ @ -"))
+        #expect(result.stderr.contains("\n  fix: use 1-64 characters from A-Z a-z 0-9 . _ @ -"))
         #expect((try Self.json(result)["error"] as? [String: Any])?["code"] as? String == "invalid-common-name")
         #expect(!Self.exists(out))
         #expect(try String(contentsOfFile: pki.tenantInt + "/issued.tsv", encoding: .utf8) == recordBefore)
@@ -222,7 +222,7 @@ struct PKICommandTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("\"tenant-a\": 60 days would end on"))
         #expect(result.stderr.contains("after the issuing CA chain expires"))
-        #expect(result.stderr.contains("Ask for fewer days (at most 29)"))
+        #expect(result.stderr.contains("\n  fix: ask for fewer days (at most 29)"))
         #expect(!Self.exists(out))
     }
 
@@ -287,7 +287,8 @@ struct PKICommandTests {
         let result = try Self.gshare("pki", "issue", "--ca", folder.path + "/nope", "--cn", "tenant-a", "--profile", "client",
             "--out", folder.path + "/out")
         #expect(result.status == 2)
-        #expect(result.stderr.contains("\(folder.path)/nope: is not a folder. Give a folder made by gshare pki init-ca"))
+        // (unified error rendering: the fix on its own line)
+        #expect(result.stderr.contains("\(folder.path)/nope: is not a folder\n  fix: give a folder made by gshare pki init-ca"))
         #expect(!Self.exists(folder.path + "/out"))
     }
 

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import Logging
 import TenantPKI
 
 extension ShareDriver {
@@ -37,6 +38,7 @@ extension ShareDriver {
             guard let volume = inventory.volumes.first(where: { $0.target.description == candidate.volume }) else { continue }
             // Another process on this host working on this volume: try the next one.
             guard let lock = try VolumeLock.attempt(stateDirectory: config.stateDirectory, server: volume.server.host, volume: volume.name) else {
+                logger.debug("volume busy (locked by another gshare process): trying the next", metadata: ["volume": "\(volume.exportLocation)"])
                 contended.append(volume.exportLocation)
                 continue
             }

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+public import Logging
 import TenantPKI
 
 /// Shares and access on the configured pool. State lives on the volumes (`user.gshare.*`
@@ -21,14 +22,28 @@ public struct ShareDriver: Sendable {
     public var lockTimeout: Duration = .seconds(120)
     /// How long a wipe may take before it is stopped (the volume then stays needs-wipe).
     public var wipeDeadline: Duration = .seconds(3600)
+    /// Where the driver logs: every gluster call with its duration (debug), lock waits,
+    /// SSH connects. Secrets are never logged.
+    public let logger: Logger
 
-    public init(config: GShareConfig, runners: (any GlusterRunnerProvider)? = nil) {
+    public init(config: GShareConfig, runners: (any GlusterRunnerProvider)? = nil, logger: Logger = ShareDriver.noLogging) {
         self.config = config
-        self.runners = runners ?? ConfiguredRunnerProvider(config: config)
+        self.runners = runners ?? ConfiguredRunnerProvider(config: config, logger: logger)
+        self.logger = logger
     }
 
+    /// A logger that drops everything: the default when the caller gives none.
+    public static let noLogging = Logger(label: "gshare.driver", factory: { _ in SwiftLogNoOpLogHandler() })
+
     func cli(_ server: GlusterServer) throws -> GlusterCLI {
-        GlusterCLI(runner: try runners.runner(for: server))
+        let runner = try runners.runner(for: server)
+        guard logger.logLevel <= .debug else { return GlusterCLI(runner: runner) }
+        return GlusterCLI(runner: LoggingGlusterRunner(wrapping: runner, server: server.description, logger: logger))
+    }
+
+    /// Waits for the lock of `volume` on `server`, logging how long it waited.
+    func lock(server: GlusterServer, volume: String) throws -> VolumeLock {
+        try VolumeLock(stateDirectory: config.stateDirectory, server: server.host, volume: volume, timeout: lockTimeout, logger: logger)
     }
 
     var systemCNs: [CommonName] { config.systemCNs }
@@ -118,7 +133,7 @@ public struct ShareDriver: Sendable {
             let target = try? GlusterTarget(parsing: entry.target),
             config.allServers.contains(target.server)
         {
-            let lock = try VolumeLock(stateDirectory: config.stateDirectory, server: target.server.host, volume: target.volume, timeout: lockTimeout)
+            let lock = try lock(server: target.server, volume: target.volume)
             let cli = try cli(target.server)
             do {
                 let info = try await cli.volumeInfo(of: target.volume)
@@ -131,7 +146,7 @@ public struct ShareDriver: Sendable {
         }
         let inventory = try await inventory()
         guard let volume = Self.find(reference, in: inventory) else { throw unknownShare(reference, inventory: inventory) }
-        let lock = try VolumeLock(stateDirectory: config.stateDirectory, server: volume.server.host, volume: volume.name, timeout: lockTimeout)
+        let lock = try lock(server: volume.server, volume: volume.name)
         let cli = try cli(volume.server)
         let info = try await cli.volumeInfo(of: volume.name)
         guard Self.matches(reference, info, server: volume.server) else {

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 public import Foundation
+public import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,13 +28,14 @@ public struct ConfiguredRunnerProvider: GlusterRunnerProvider {
     /// The environment variable naming a trace file.
     public static let traceEnvironmentVariable = "GSHARE_GLUSTER_TRACE"
 
-    public init(config: GShareConfig, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// - Parameter logger: SSH connects are logged there.
+    public init(config: GShareConfig, environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger = ShareDriver.noLogging) {
         self.glusterCommand = config.glusterCommand
         self.glusterdWorkdir = config.glusterdWorkdir
         self.timeout = config.commandTimeout
         self.tracePath = environment[Self.traceEnvironmentVariable].flatMap { $0.isEmpty ? nil : $0 }
         self.remoteCommand = config.remoteGlusterCommand
-        self.sessions = SSHSessions(login: SSHLogin(config: config))
+        self.sessions = SSHSessions(login: SSHLogin(config: config), logger: logger)
     }
 
     public func runner(for server: GlusterServer) throws -> any GlusterCommandRunner {
@@ -76,8 +78,7 @@ public struct TracingGlusterRunner: GlusterCommandRunner {
         let start = ContinuousClock.now
         var status: Int32?
         defer {
-            let elapsed = ContinuousClock.now - start
-            let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+            let milliseconds = Int((ContinuousClock.now - start).wholeMilliseconds)
             if var line = try? JSONEncoder().encode(Record(server: server, arguments: arguments, exitStatus: status, milliseconds: milliseconds)) {
                 line.append(0x0A)
                 // O_APPEND: one write(2) per line, so concurrent processes never interleave.
@@ -92,4 +93,47 @@ public struct TracingGlusterRunner: GlusterCommandRunner {
         status = output.exitStatus
         return output
     }
+}
+
+/// A runner that logs each call at `debug` (server, arguments, exit status, milliseconds),
+/// then returns what the wrapped runner returned. Gluster arguments carry volume names and
+/// CNs, never a secret.
+public struct LoggingGlusterRunner: GlusterCommandRunner {
+    public let wrapped: any GlusterCommandRunner
+    public let server: String
+    public let logger: Logger
+
+    public init(wrapping wrapped: any GlusterCommandRunner, server: String, logger: Logger) {
+        self.wrapped = wrapped
+        self.server = server
+        self.logger = logger
+    }
+
+    /// Forwarded (a store read is not a gluster call), logged when it answers.
+    public func committedOption(_ key: String, ofVolume volume: String) async -> String? {
+        let value = await wrapped.committedOption(key, ofVolume: volume)
+        if value != nil { logger.debug("read glusterd's committed store", metadata: ["volume": "\(volume)", "key": "\(key)"]) }
+        return value
+    }
+
+    public func run(_ arguments: [String]) async throws -> GlusterCommandOutput {
+        let start = ContinuousClock.now
+        func milliseconds() -> Int64 { (ContinuousClock.now - start).wholeMilliseconds }
+        do {
+            let output = try await wrapped.run(arguments)
+            logger.debug(
+                "gluster \(arguments.joined(separator: " "))",
+                metadata: ["server": "\(server)", "status": "\(output.exitStatus)", "ms": "\(milliseconds())"])
+            return output
+        } catch {
+            logger.debug(
+                "gluster \(arguments.joined(separator: " ")) failed", metadata: ["server": "\(server)", "error": "\(error)", "ms": "\(milliseconds())"])
+            throw error
+        }
+    }
+}
+
+extension Duration {
+    /// This duration in whole milliseconds (for logs and traces).
+    var wholeMilliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }

@@ -4,6 +4,7 @@
 
 import Foundation
 import GShareSSH
+import Logging
 
 /// How gshare logs in to SSH servers: from gshare.toml, secrets resolved only when a
 /// connection is made (a local-only command never reads them).
@@ -41,14 +42,19 @@ struct SSHLogin: Sendable {
 /// operation (and concurrent pool-wide reads of several servers) reuses it.
 actor SSHSessions {
     private let login: SSHLogin
+    private let logger: Logger
     private var sessions: [GlusterServer: Task<SSHConnection, any Error>] = [:]
 
-    init(login: SSHLogin) { self.login = login }
+    init(login: SSHLogin, logger: Logger) {
+        self.login = login
+        self.logger = logger
+    }
 
     func connection(for server: GlusterServer) async throws -> SSHConnection {
         if let existing = sessions[server] { return try await existing.value }
         let login = self.login
-        let task = Task { try await Self.connect(server, login: login) }
+        let logger = self.logger
+        let task = Task { try await Self.connect(server, login: login, logger: logger) }
         sessions[server] = task
         do {
             return try await task.value
@@ -59,7 +65,7 @@ actor SSHSessions {
     }
 
     /// Tries the key, then the password; a refused key falls through to the password.
-    static func connect(_ server: GlusterServer, login: SSHLogin) async throws -> SSHConnection {
+    static func connect(_ server: GlusterServer, login: SSHLogin, logger: Logger) async throws -> SSHConnection {
         guard let user = server.user else {
             throw ShareDriverError(.notConfigured, volume: server.description, message: "\(server) has no user: it runs locally", hint: nil)
         }
@@ -84,7 +90,7 @@ actor SSHSessions {
         var lastError: (any Error)?
         for credential in credentials {
             do {
-                return try await SSHConnection.connect(to: endpoint, credential: credential, options: options)
+                return try await SSHConnection.connect(to: endpoint, credential: credential, options: options, logger: logger)
             } catch let error as SSHError where error.step == .auth && credentials.count > 1 {
                 lastError = error
                 continue

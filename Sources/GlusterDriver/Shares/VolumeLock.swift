@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+public import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,7 +21,8 @@ public final class VolumeLock {
     ///
     /// - Throws: ``ShareDriverError`` `lock-failed` when the state folder cannot be created or
     ///   the lock file opened, `lock-timeout` when another process holds the lock too long.
-    public init(stateDirectory: String, server: String, volume: String, timeout: Duration = .seconds(60)) throws {
+    /// - Parameter logger: a wait is logged (debug, info past a second) with how long it took.
+    public init(stateDirectory: String, server: String, volume: String, timeout: Duration = .seconds(60), logger: Logger? = nil) throws {
         let folder = (stateDirectory as NSString).appendingPathComponent("locks")
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -40,16 +42,27 @@ public final class VolumeLock {
         // `descriptor` is set only once the lock is held: a class whose stored properties are all
         // set runs its deinit when the initializer throws, which would close `fd` a second time
         // (by then possibly another lock's descriptor, which that close would also unlock).
-        try Self.lock(fd, path: path, volume: volume, timeout: timeout)
+        let started = ContinuousClock.now
+        let waited = try Self.lock(fd, path: path, volume: volume, timeout: timeout)
         descriptor = fd
+        if let logger {
+            let elapsed = ContinuousClock.now - started
+            let level: Logger.Level = elapsed > .seconds(1) ? .info : .debug
+            logger.log(
+                level: level, waited ? "lock acquired after waiting for another gshare process" : "lock acquired",
+                metadata: ["volume": "\(server):\(volume)", "waited_ms": "\(waited ? elapsed.wholeMilliseconds : 0)"])
+        }
     }
 
     /// Takes the flock on `fd`, polling until `timeout`; closes `fd` before throwing.
-    private static func lock(_ fd: Int32, path: String, volume: String, timeout: Duration) throws {
+    /// Returns whether it had to wait.
+    private static func lock(_ fd: Int32, path: String, volume: String, timeout: Duration) throws -> Bool {
         let deadline = ContinuousClock.now + timeout
+        var waited = false
         while true {
-            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return }
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return waited }
             let code = errno
+            waited = true
             guard code == EWOULDBLOCK || code == EINTR else {
                 close(fd)
                 throw ShareDriverError(

@@ -3,7 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import GlusterDriver
+import GShareWorkflows
 
 extension GShare.Access {
     struct Deny: AsyncParsableCommand {
@@ -30,18 +30,9 @@ extension GShare.Access {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let config = try configuration.load()
-            let change = try await DriverExit.reporting(
-                json: output.json, audit: .init(config: config, target: share),
-                summary: { (change: AccessChange) in "\(change.changed ? "" : "unchanged: ")\(change.commonName) on \(change.volume)" }
-            ) {
-                let name = try identity.grantedName(config: config, forAllow: false)
-                return try await ShareDriver(config: config).deny(share, name, request: identity.request)
-            }
-            if output.json {
-                try Console.printJSON(change)
-            } else {
-                print(DriverText.change(change))
+            try await CLI.run(output) { cli in
+                let change = try await cli.workflows(configuration).deny(share: share, identity: identity.selector, request: identity.request)
+                try cli.emit(change) { DriverText.change(change) }
             }
         }
     }

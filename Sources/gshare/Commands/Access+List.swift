@@ -3,7 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import GlusterDriver
+import GShareWorkflows
 
 extension GShare.Access {
     struct List: AsyncParsableCommand {
@@ -25,12 +25,9 @@ extension GShare.Access {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let config = try configuration.load()
-            let found = try await DriverExit.reporting(json: output.json) { try await ShareDriver(config: config).accessList(share) }
-            if output.json {
-                try Console.printJSON(found)
-            } else {
-                print(DriverText.accessList(found))
+            try await CLI.run(output) { cli in
+                let found = try await cli.workflows(configuration).accessList(share: share)
+                try cli.emit(found) { DriverText.accessList(found) }
             }
         }
     }

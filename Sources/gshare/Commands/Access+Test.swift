@@ -3,8 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import GlusterFSAPI
-import TenantPKI
+import GShareWorkflows
 
 extension GShare.Access {
     struct Test: AsyncParsableCommand {
@@ -51,93 +50,11 @@ extension GShare.Access {
         }
 
         func run() async throws {
-            let address: GlusterVolumeAddress
-            let identity: AccessIdentityCheck
-            do {
-                address = try GlusterVolumeAddress(parsing: volume)
-                identity = try AccessIdentityCheck(cert: cert, key: key, ca: ca)
-            } catch {
-                Console.printError("\(error)")
-                throw ExitStatus.couldNotRun
-            }
-            let result: AccessProbeResult
-            do {
-                let client = try IsolatedGlusterClient()
-                result = try await client.probe(
-                    GlusterConnection(
-                        address: address,
-                        identity: GlusterTLSIdentity(certificateChain: cert, privateKey: key, certificateAuthorities: ca)),
-                    deadline: .milliseconds(Int(timeout * 1000)))
-            } catch {
-                Console.printError("\(error)")
-                throw ExitStatus.couldNotRun
-            }
-            let document = AccessTestDocument(result: result, identity: identity)
-            if output.json {
-                try Console.printJSON(document)
-            } else {
-                print(AccessText.render(document))
-            }
-            switch result.outcome {
-            case .ok: return
-            case .refusedByAuthAllow, .tlsRejected, .volumeStopped: throw ExitStatus.rejected
-            default: throw ExitStatus.couldNotRun
+            try await CLI.run(output) { cli in
+                let probe = try await AccessProbeWorkflow.probe(volume: volume, cert: cert, key: key, ca: ca, timeout: .milliseconds(Int(timeout * 1000)))
+                try cli.emit(AccessTestDocument(probe)) { AccessText.render(AccessTestDocument(probe)) }
+                try cli.finish(probe.verdict)
             }
         }
-    }
-}
-
-/// What gshare can tell about the identity files before connecting.
-struct AccessIdentityCheck {
-    /// The name GlusterFS will authorise (first subject CN, raw bytes up to the first NUL).
-    let glusterFSName: String
-    /// Problems GlusterFS will meet (the key does not match, the key is encrypted).
-    let notes: [String]
-
-    init(cert: String, key: String, ca: String) throws {
-        let chain = try Certificate.load(fromFile: cert)
-        _ = try Certificate.load(fromFile: ca)
-        let keyFile = try PrivateKeyFile(path: key)
-        glusterFSName = chain[0].glusterFSName.displayText
-        var notes: [String] = []
-        if let privateKey = keyFile.key {
-            if !chain[0].matches(privateKey) { notes.append("the key in \(key) does not belong to the certificate in \(cert)") }
-        } else {
-            notes.append("the key in \(key) is encrypted; GlusterFS cannot use it")
-        }
-        self.notes = notes
-    }
-}
-
-/// The `--json` form of `gshare access test`.
-struct AccessTestDocument: Codable {
-    let volume: String
-    let commonName: String
-    let outcome: String
-    let allowed: Bool
-    let message: String
-    let errno: Int32
-    let operation: String?
-    let connectMilliseconds: Int?
-    let elapsedMilliseconds: Int
-    let notes: [String]
-    let log: [String]
-
-    init(result: AccessProbeResult, identity: AccessIdentityCheck) {
-        volume = result.connection.address.description
-        commonName = identity.glusterFSName
-        outcome = result.outcome.rawValue
-        allowed = result.isGranted
-        message = result.message
-        errno = result.errno
-        operation = result.operation
-        connectMilliseconds = result.connectTime.map(Self.milliseconds)
-        elapsedMilliseconds = Self.milliseconds(result.elapsed)
-        notes = identity.notes
-        log = result.logExcerpt
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 }

@@ -3,10 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
-import GlusterDriver
-import TenantPKI
-import TenantRegistry
+import GShareWorkflows
 
 extension GShare {
     struct Audit: AsyncParsableCommand {
@@ -31,31 +28,10 @@ extension GShare {
         @OptionGroup var configuration: ConfigOptions
         @OptionGroup var output: OutputOptions
 
-        /// `--since`: an RFC 3339 time, or an age (`90s`, `30m`, `1h`, `7d`, `2w`) before `now`.
-        static func parseSince(_ text: String, now: Date) throws -> Date {
-            let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
-            if let unit = text.last, let seconds = units[unit], let count = Int(text.dropLast()), count >= 0 {
-                return now.addingTimeInterval(-Double(count) * seconds)
-            }
-            do {
-                return try RFC3339.parse(text)
-            } catch {
-                throw CommandFailure(code: "invalid-time", message: "--since '\(text)': give an RFC 3339 time (2026-06-01T00:00:00Z) or an age (30m, 1h, 7d, 2w)")
-            }
-        }
-
         func run() async throws {
-            let config = try configuration.load()
-            let entries = try await DriverExit.reporting(json: output.json) {
-                let start = try since.map { try Self.parseSince($0, now: Date()) }
-                return try TenantRegistry(stateDirectory: config.stateDirectory).audit(since: start)
-            }
-            if output.json {
-                try Console.printJSON(["entries": entries.map(AuditDocument.init)])
-            } else if entries.isEmpty {
-                print("no audit entries" + (since.map { " since \($0)" } ?? ""))
-            } else {
-                entries.forEach { print(TenantText.audit($0)) }
+            try await CLI.run(output) { cli in
+                let entries = try cli.workflows(configuration).auditEntries(since: since)
+                try cli.emit(["entries": entries.map(AuditDocument.init)]) { TenantText.auditLog(entries, since: since) }
             }
         }
     }

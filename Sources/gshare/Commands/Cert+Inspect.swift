@@ -3,7 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import TenantPKI
+import GShareWorkflows
 
 extension GShare.Cert {
     struct Inspect: AsyncParsableCommand {
@@ -28,38 +28,11 @@ extension GShare.Cert {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            var documents: [InspectDocument.File] = []
-            for file in files {
-                do {
-                    let summaries = try Certificate.load(fromFile: file).map(CertificateSummary.init)
-                    documents.append(.init(file: file, certificates: summaries, error: nil))
-                } catch let error as PKIError {
-                    documents.append(.init(file: file, certificates: nil, error: .init(error)))
-                }
+            try await CLI.run(output) { cli in
+                let inspected = CertificateWorkflows.inspect(files)
+                try cli.emit(InspectDocument(inspected)) { CertificateText.render(inspected) }
+                try cli.finish(inspected.contains { $0.error != nil } ? .failed : .ok)
             }
-            if output.json {
-                try Console.printJSON(InspectDocument(files: documents))
-            } else {
-                for document in documents {
-                    if let error = document.error {
-                        Console.printError(error.message)
-                    } else {
-                        print(CertificateText.render(file: document.file, certificates: document.certificates ?? []))
-                    }
-                }
-            }
-            if documents.contains(where: { $0.error != nil }) { throw ExitStatus.couldNotRun }
         }
     }
-}
-
-/// The `--json` form of `gshare cert inspect`.
-struct InspectDocument: Codable {
-    struct File: Codable {
-        let file: String
-        let certificates: [CertificateSummary]?
-        let error: VerificationSummary.ErrorEntry?
-    }
-
-    let files: [File]
 }

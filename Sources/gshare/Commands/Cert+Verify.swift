@@ -3,7 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import TenantPKI
+import GShareWorkflows
 
 extension GShare.Cert {
     struct Verify: AsyncParsableCommand {
@@ -80,59 +80,13 @@ extension GShare.Cert {
         }
 
         func run() async throws {
-            let verifier: CertificateVerifier
-            let keyFile: PrivateKeyFile?
-            let files: [String]
-            do {
-                files = try leaves + (leavesFrom.map(PathList.read) ?? [])
-                let time = try at.map(RFC3339.parse)
-                let store = try TrustStore(caFile: ca, untrustedFiles: untrusted, crlFiles: crl)
-                verifier = CertificateVerifier(trustStore: store, options: VerificationOptions(depth: depth, time: time))
-                keyFile = try key.map { try PrivateKeyFile(path: $0) }
-            } catch let error as PKIError {
-                Console.printError(error.description)
-                throw ExitStatus.couldNotRun
+            try await CLI.run(output) { cli in
+                let list = try leavesFrom.map(CertificateWorkflows.pathList) ?? []
+                let verification = try CertificateWorkflows.verify(
+                    VerificationRequest(leaves: leaves, leafList: list, caFile: ca, untrusted: untrusted, crls: crl, depth: depth, at: at, keyFile: key))
+                try cli.emit(VerifyDocument(verification)) { CertificateText.render(verification) }
+                try cli.finish(verification.verdict)
             }
-
-            let summaries = zip(files, verifier.verify(files: files, key: keyFile)).map { file, result in
-                switch result {
-                case .success(let report): VerificationSummary(file: file, report: report)
-                case .failure(let error): VerificationSummary(file: file, error: error)
-                }
-            }
-            let counts = VerifyDocument.Counts(
-                valid: summaries.count { $0.valid == true }, invalid: summaries.count { $0.valid == false },
-                couldNotVerify: summaries.count { $0.error != nil })
-
-            if output.json {
-                try Console.printJSON(VerifyDocument(depth: depth, results: summaries, counts: counts))
-            } else {
-                for summary in summaries {
-                    if let error = summary.error {
-                        Console.printError(error.message)
-                    } else {
-                        print(CertificateText.render(summary))
-                    }
-                }
-                if summaries.count > 1 {
-                    print("\(counts.valid) valid, \(counts.invalid) invalid, \(counts.couldNotVerify) could not be verified")
-                }
-            }
-            if counts.couldNotVerify > 0 { throw ExitStatus.couldNotRun }
-            if counts.invalid > 0 { throw ExitStatus.rejected }
         }
     }
-}
-
-/// The `--json` form of `gshare cert verify`.
-struct VerifyDocument: Codable {
-    struct Counts: Codable {
-        let valid: Int
-        let invalid: Int
-        let couldNotVerify: Int
-    }
-
-    let depth: Int
-    let results: [VerificationSummary]
-    let counts: Counts
 }

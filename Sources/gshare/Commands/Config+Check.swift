@@ -3,7 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import GlusterDriver
+import GShareWorkflows
 
 extension GShare.Config {
     struct Check: AsyncParsableCommand {
@@ -32,22 +32,12 @@ extension GShare.Config {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let located: (location: ConfigLocation, config: GShareConfig)
-            do {
-                located = try options.located()
-            } catch {
-                Console.printError(error.description)
-                if output.json { try Console.printJSON(ConfigErrorDocument(error)) }
-                throw ExitStatus.couldNotRun
+            try await CLI.run(output, errorDocument: { ConfigErrorDocument($0) }) { cli in
+                let loaded = try ConfigurationWorkflow.load(options.source)
+                let document = ConfigDocument(location: loaded.location, config: loaded.config, warnings: loaded.warnings)
+                try cli.emit(document) { ConfigText.render(document) }
+                loaded.warnings.forEach(Console.printWarning)
             }
-            let warnings = located.config.warnings()
-            let document = ConfigDocument(location: located.location, config: located.config, warnings: warnings)
-            if output.json {
-                try Console.printJSON(document)
-            } else {
-                print(ConfigText.render(document))
-            }
-            warnings.forEach(Console.printWarning)
         }
     }
 }

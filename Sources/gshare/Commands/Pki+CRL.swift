@@ -3,8 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
-import TenantPKI
+import GShareWorkflows
 
 extension GShare.Pki {
     struct CRL: AsyncParsableCommand {
@@ -42,50 +41,12 @@ extension GShare.Pki {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let document = try PKIExit.reporting(json: output.json) {
-                let authority = try CertificateAuthority.load(from: ca)
-                let authorities = try [authority] + authority.ancestors()
-                let outcome = try CRLPublisher.publish(for: authorities, days: days, to: out ?? "\(authority.directory)/crl")
-                return try CRLDocument(authorities: authorities, outcome: outcome)
+            try await CLI.run(output) { cli in
+                let published = try PKIWorkflows(cli).publishCRLs(ca: ca, days: days, output: out)
+                let document = CRLDocument(published)
+                try cli.emit(document) { PKIText.render(document) }
+                document.warnings.forEach(Console.printWarning)
             }
-            if output.json {
-                try Console.printJSON(document)
-            } else {
-                print(PKIText.render(document))
-            }
-            document.warnings.forEach(Console.printWarning)
         }
-    }
-}
-
-/// The `--json` form of `gshare pki crl`.
-struct CRLDocument: Codable {
-    struct Authority: Codable {
-        let directory: String
-        let subject: String
-        /// How many certificates this CA's CRL lists.
-        let revoked: Int
-    }
-
-    /// The CA and its ancestors, nearest first.
-    let authorities: [Authority]
-    /// Every file written.
-    let files: [String]
-    /// The folder for GlusterFS's `ssl.crl-path`.
-    let hashedDirectory: String
-    /// When the CRLs expire (RFC 3339): publish again before then.
-    let nextUpdate: String
-    let warnings: [String]
-
-    init(authorities: [CertificateAuthority], outcome: CRLPublisher.Outcome) throws {
-        self.authorities = try authorities.map { authority in
-            Authority(
-                directory: authority.directory, subject: authority.certificate.subject,
-                revoked: try authority.records().count { $0.status == .revoked })
-        }
-        files = outcome.written
-        hashedDirectory = outcome.hashedDirectory
-        nextUpdate = outcome.nextUpdate.formatted(.iso8601)
-        warnings = outcome.warnings
     }
 }

@@ -3,7 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import GShareWorkflows
 import TenantPKI
 
 extension GShare.Pki {
@@ -49,45 +49,12 @@ extension GShare.Pki {
 
         @OptionGroup var output: OutputOptions
 
-        /// `gshare <folder name> CA`.
-        var commonName: String {
-            cn ?? "gshare \(URL(fileURLWithPath: dir).standardizedFileURL.lastPathComponent) CA"
-        }
-
         func run() async throws {
-            let document = try PKIExit.reporting(json: output.json) {
-                let issuer = try parent.map { try CertificateAuthority.load(from: $0) }
-                let authority = try CertificateAuthority.create(in: dir, commonName: commonName, keyType: keyType, days: days, parent: issuer)
-                return InitCADocument(authority, keyType: keyType)
-            }
-            if output.json {
-                try Console.printJSON(document)
-            } else {
-                print(PKIText.render(document))
+            try await CLI.run(output) { cli in
+                let created = try PKIWorkflows(cli).createAuthority(in: dir, commonName: cn, keyType: keyType, days: days, parent: parent)
+                let document = InitCADocument(created)
+                try cli.emit(document) { PKIText.render(document) }
             }
         }
-    }
-}
-
-/// The `--json` form of `gshare pki init-ca`.
-struct InitCADocument: Codable {
-    /// The CA folder (absolute).
-    let directory: String
-    /// `root` or `intermediate`.
-    let role: String
-    /// The parent CA folder (intermediates only).
-    let parent: String?
-    let keyType: String
-    /// Every file created, in the order of the layout.
-    let files: [String]
-    let certificate: CertificateSummary
-
-    init(_ authority: CertificateAuthority, keyType: KeyType) {
-        directory = authority.directory
-        role = authority.isRoot ? "root" : "intermediate"
-        parent = authority.parentDirectory
-        self.keyType = keyType.rawValue
-        files = ["ca.pem", "ca.key", "chain.pem", "issued.tsv", "ca.json"].map { "\(authority.directory)/\($0)" }
-        certificate = CertificateSummary(authority.certificate)
     }
 }

@@ -3,7 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import GShareWorkflows
 import TenantPKI
 
 extension GShare.Pki {
@@ -74,65 +74,14 @@ extension GShare.Pki {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let document = try PKIExit.reporting(json: output.json) {
-                let name = try CommonName(validating: cn)
-                let alternativeNames = try san.map(SubjectAlternativeName.init(validating:))
-                let authority = try CertificateAuthority.load(from: ca)
-                let peerRoots = try peerCA.flatMap { try Certificate.load(fromFile: $0) }
-                let issued = try authority.issue(
-                    commonName: name, profile: profile, keyType: keyType, subjectAlternativeNames: alternativeNames, days: days)
-                let layout = try GlusterFSLayout.write(issued, name: name.value, to: out ?? name.value, peerRoots: peerRoots, replacing: force)
-                try authority.appendRecords([issued.record])
-                let anchors = GlusterFSLayout.trustAnchors(for: profile, ownRoot: issued.root, peerRoots: peerRoots).anchors
-                return IssueDocument(
-                    authority: authority, issued: issued, keyType: keyType, files: layout.written, trustAnchors: anchors,
-                    warnings: layout.warnings)
+            try await CLI.run(output) { cli in
+                let issued = try PKIWorkflows(cli).issue(
+                    ca: ca, commonName: cn, profile: profile, subjectAlternativeNames: san, days: days, keyType: keyType, output: out,
+                    peerRoots: peerCA, replacing: force)
+                let document = IssueDocument(issued)
+                try cli.emit(document) { PKIText.render(document) }
+                document.warnings.forEach(Console.printWarning)
             }
-            if output.json {
-                try Console.printJSON(document)
-            } else {
-                print(PKIText.render(document))
-            }
-            document.warnings.forEach(Console.printWarning)
         }
-    }
-}
-
-/// The `--json` form of `gshare pki issue`.
-struct IssueDocument: Codable {
-    /// The issuing CA's folder.
-    let ca: String
-    let commonName: String
-    let profile: String
-    let keyType: String
-    /// The output folder (absolute).
-    let directory: String
-    /// Every file written, in order.
-    let files: [String]
-    let certificate: CertificateSummary
-    /// Subjects of the CA certificates that follow the leaf in glusterfs.pem.
-    let intermediates: [String]
-    /// Subjects of the roots in glusterfs.ca.
-    let trustAnchors: [String]
-    /// The CA's record, which now lists this certificate.
-    let record: String
-    /// Trust-model concerns (also printed on stderr).
-    let warnings: [String]
-
-    init(
-        authority: CertificateAuthority, issued: IssuedCertificate, keyType: KeyType, files: [String], trustAnchors: [Certificate],
-        warnings: [String]
-    ) {
-        ca = authority.directory
-        commonName = issued.certificate.glusterFSName.displayText
-        profile = issued.profile.rawValue
-        self.keyType = keyType.rawValue
-        directory = files.first.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? ""
-        self.files = files
-        certificate = CertificateSummary(issued.certificate)
-        intermediates = issued.intermediates.map(\.subject)
-        self.trustAnchors = trustAnchors.map(\.subject)
-        record = "\(authority.directory)/issued.tsv"
-        self.warnings = warnings
     }
 }

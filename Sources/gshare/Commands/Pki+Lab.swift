@@ -3,8 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
-import TenantPKI
+import GShareWorkflows
 
 extension GShare.Pki {
     struct Lab: AsyncParsableCommand {
@@ -65,76 +64,19 @@ extension GShare.Pki {
             }
         }
 
-        /// The tenant names `--tenant-count` stands for.
-        static func numberedTenants(_ count: Int) throws -> [CommonName] {
-            try (0..<count).map { try CommonName(validating: String(format: "tenant-%04d", $0 + 1)) }
-        }
-
         func run() async throws {
-            let progress = Console.standardErrorIsTerminal ? ProgressLine() : nil
-            let document = try PKIExit.reporting(json: output.json) {
-                defer { progress?.finish() }
-                return try build(progress: progress)
+            try await CLI.run(output) { cli in
+                let built = try PKIWorkflows(cli).buildLab(
+                    in: dir, profile: profile, nodes: nodes.map(Self.names), tenants: tenants.map(Self.names), tenantCount: tenantCount)
+                let document = LabDocument(built)
+                try cli.emit(document) { PKIText.render(document) }
+                document.warnings.forEach(Console.printWarning)
             }
-            if output.json {
-                try Console.printJSON(document)
-            } else {
-                print(PKIText.render(document))
-            }
-            document.warnings.forEach(Console.printWarning)
         }
 
-        private func build(progress: ProgressLine?) throws -> LabDocument {
-            let profilePath = profile ?? Self.defaultProfile
-            // Names from the command line are checked first: a hostile one is refused whatever the profile.
-            let nodeNames = try nodes.map(CommonNameList.parse)
-            let tenantNames = try tenants.map(CommonNameList.parse) ?? tenantCount.map(Self.numberedTenants)
-            if profile == nil && !FileManager.default.fileExists(atPath: profilePath) {
-                throw PKICommandFailure(
-                    code: "file-unreadable",
-                    message: "\(profilePath): there is no lab profile here (the default, relative to the current folder "
-                        + "\(FileManager.default.currentDirectoryPath)). Give one with --profile FILE, e.g. the repository's pki/lab.toml.",
-                    status: ExitStatus.couldNotRun)
-            }
-            var lab = try LabProfile.load(fromFile: profilePath)
-            if let nodeNames { lab.nodes = nodeNames }
-            if let tenantNames { lab.tenants = tenantNames }
-            var report: (@Sendable (LabProgress) -> Void)? = nil
-            if let progress { report = { progress.update($0) } }
-            let outcome = try LabBuilder.build(lab, in: dir, progress: report)
-            return LabDocument(profile: profilePath, outcome: outcome)
+        /// A comma-separated list of names (checked by the workflow).
+        static func names(_ text: String) -> [String] {
+            text.isEmpty ? [] : text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         }
-    }
-}
-
-/// The `--json` form of `gshare pki lab`.
-struct LabDocument: Codable {
-    struct CRLs: Codable {
-        let files: [String]
-        /// The folder for GlusterFS's `ssl.crl-path`.
-        let hashedDirectory: String
-        let nextUpdate: String
-    }
-
-    let directory: String
-    let profile: String
-    /// CA folders created in this run (absolute).
-    let createdAuthorities: [String]
-    /// Hosts issued in this run.
-    let issued: [String]
-    /// Hosts that were already there (left untouched).
-    let alreadyPresent: [String]
-    let crl: CRLs
-    let warnings: [String]
-
-    init(profile: String, outcome: LabBuilder.Outcome) {
-        directory = outcome.directory
-        self.profile = profile
-        createdAuthorities = outcome.createdAuthorities
-        issued = outcome.issued
-        alreadyPresent = outcome.skipped
-        crl = CRLs(
-            files: outcome.crl.written, hashedDirectory: outcome.crl.hashedDirectory, nextUpdate: outcome.crl.nextUpdate.formatted(.iso8601))
-        warnings = outcome.warnings
     }
 }

@@ -3,7 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import GShareWorkflows
 import TenantPKI
 
 extension GShare.Pki {
@@ -19,6 +19,10 @@ extension GShare.Pki {
 
                 GlusterFS only learns of it from a CRL: run gshare pki crl --ca DIR afterwards, \
                 and put the new CRLs where ssl.crl-path points on every node.
+
+                The revocation is recorded in the audit log (gshare audit) of the configuration's \
+                state_dir (--config, $GSHARE_CONFIG, ./gshare.toml, /etc/gshare/gshare.toml), or of \
+                the default state folder when there is no configuration.
 
                 Exit status: 0 revoked (or already revoked); 1 refused (--ca never issued that \
                 serial or certificate); 2 could not run (--ca is not a CA folder, --cert is not a \
@@ -43,6 +47,7 @@ extension GShare.Pki {
         @Option(help: ArgumentHelp("Why (RFC 5280 CRLReason).", valueName: "reason"))
         var reason: RevocationReason = .unspecified
 
+        @OptionGroup var configuration: ConfigOptions
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
@@ -52,49 +57,12 @@ extension GShare.Pki {
         }
 
         func run() async throws {
-            let document = try PKIExit.reporting(json: output.json) {
-                let authority = try CertificateAuthority.load(from: ca)
-                let now = Date()
-                let record: IssuanceRecord
-                if let serial {
-                    record = try authority.revoke(serial: serial, reason: reason, at: now)
-                } else {
-                    let certificate = try Certificate.load(fromFile: cert ?? "")[0]
-                    record = try authority.revoke(certificate: certificate, reason: reason, at: now)
-                }
-                return RevokeDocument(authority: authority, record: record, alreadyRevoked: record.revokedAt != now)
-            }
-            if output.json {
-                try Console.printJSON(document)
-            } else {
-                print(PKIText.render(document))
+            try await CLI.run(output) { cli in
+                let revocation = try await PKIWorkflows(cli, configuration).revoke(
+                    ca: ca, serial.map { .serial($0) } ?? .certificate(path: cert ?? ""), reason: reason)
+                let document = RevokeDocument(revocation)
+                try cli.emit(document) { PKIText.render(document) }
             }
         }
-    }
-}
-
-/// The `--json` form of `gshare pki revoke`.
-struct RevokeDocument: Codable {
-    let ca: String
-    let serial: String
-    let commonName: String
-    /// `client`, `server`, `node` or `intermediate-ca`.
-    let profile: String
-    let reason: String
-    let revokedAt: String
-    /// True when the record already had it revoked (nothing changed).
-    let alreadyRevoked: Bool
-    /// The command that publishes the revocation.
-    let publishWith: String
-
-    init(authority: CertificateAuthority, record: IssuanceRecord, alreadyRevoked: Bool) {
-        ca = authority.directory
-        serial = record.serial
-        commonName = record.commonName
-        profile = record.profile
-        reason = (record.reason ?? .unspecified).rawValue
-        revokedAt = (record.revokedAt ?? Date()).formatted(.iso8601)
-        self.alreadyRevoked = alreadyRevoked
-        publishWith = "gshare pki crl --ca \(authority.directory)"
     }
 }

@@ -3,7 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import GlusterDriver
+import GShareWorkflows
 
 extension GShare.Pool {
     struct Check: AsyncParsableCommand {
@@ -27,27 +27,11 @@ extension GShare.Pool {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let config = try configuration.load()
-            let inventory = try await DriverExit.reporting(json: output.json) { try await ShareDriver(config: config).inventory() }
-            var selected: [PoolVolume] = inventory.volumes
-            if !volumes.isEmpty {
-                selected = []
-                for name in volumes {
-                    guard let volume = inventory.volume(named: name) else {
-                        Console.printError("\(name) is not a volume of the configured pool (gshare pool list shows it)")
-                        throw ExitStatus.couldNotRun
-                    }
-                    selected.append(volume)
-                }
+            try await CLI.run(output) { cli in
+                let check = try await cli.workflows(configuration).checkPool(volumes)
+                try cli.emit(PoolCheckDocument(check)) { DriverText.check(check) }
+                try cli.finish(check.verdict)
             }
-            let ready = selected.filter(\.posture.isReady).count
-            if output.json {
-                try Console.printJSON(PoolCheckDocument(volumes: selected.map(\.posture), ready: ready, notReady: selected.count - ready))
-            } else {
-                for volume in selected { print(DriverText.posture(volume.posture, export: volume.exportLocation)) }
-                print("\(ready) ready, \(selected.count - ready) not ready")
-            }
-            if ready < selected.count { throw ExitStatus.rejected }
         }
     }
 }

@@ -3,7 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import GlusterDriver
+import GShareWorkflows
 
 extension GShare.Pool {
     struct List: AsyncParsableCommand {
@@ -20,12 +20,9 @@ extension GShare.Pool {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let config = try configuration.load()
-            let inventory = try await DriverExit.reporting(json: output.json) { try await ShareDriver(config: config).inventory() }
-            if output.json {
-                try Console.printJSON(PoolListDocument(inventory))
-            } else {
-                print(DriverText.poolList(inventory))
+            try await CLI.run(output) { cli in
+                let inventory = try await cli.workflows(configuration).pool()
+                try cli.emit(PoolListDocument(inventory)) { DriverText.poolList(inventory) }
             }
         }
     }

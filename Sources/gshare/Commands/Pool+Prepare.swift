@@ -3,7 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import GlusterDriver
+import GShareWorkflows
 
 extension GShare.Pool {
     struct Prepare: AsyncParsableCommand {
@@ -34,31 +34,14 @@ extension GShare.Pool {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let config = try configuration.load()
             if restart && !output.json {
                 Console.printWarning("--restart: if \(volume) needs it, it is stopped and started: connected clients are disconnected")
             }
-            let result = try await DriverExit.reporting(
-                json: output.json, audit: .init(config: config, target: volume),
-                summary: { (result: PrepareResult) in "set \(result.applied.map(\.description).joined(separator: " ")); \(result.readyAfter ? "ready" : "not ready")" }
-            ) {
-                try await ShareDriver(config: config).prepare(volume: volume, restart: restart)
+            try await CLI.run(output) { cli in
+                let result = try await cli.workflows(configuration).preparePool(volume: volume, restart: restart)
+                try cli.emit(result) { DriverText.prepared(result, asked: volume) }
+                try cli.finish(result.verdict)
             }
-            if output.json {
-                try Console.printJSON(result)
-            } else {
-                if result.applied.isEmpty {
-                    print("\(result.volume): nothing to set")
-                } else {
-                    print("\(result.volume): set " + result.applied.map(\.description).joined(separator: " "))
-                }
-                if result.restarted { print("\(result.volume): restarted (stop + start)") }
-                if result.restartNeeded {
-                    print("\(result.volume): server.ssl takes effect only after a restart: gshare pool prepare \(volume) --restart (disconnects clients)")
-                }
-                print("\(result.volume): \(result.readyAfter ? "READY" : "NOT READY (gshare pool check \(volume))")")
-            }
-            if !result.readyAfter { throw ExitStatus.rejected }
         }
     }
 }

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
+import GShareWorkflows
 import GlusterDriver
 
 extension GShare.Share {
@@ -34,18 +35,9 @@ extension GShare.Share {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let config = try configuration.load()
-            let result = try await DriverExit.reporting(
-                json: output.json, audit: .init(config: config, target: name ?? "pool"),
-                summary: { (result: CreateResult) in "created share \(result.share.id) on \(result.share.volume)" }
-            ) {
-                try await ShareDriver(config: config).createShare(name: name, sizeGB: size)
-            }
-            if output.json {
-                try Console.printJSON(result.share)
-            } else {
-                print("created " + DriverText.share(result.share))
-                print("next: gshare access allow \(result.share.name ?? result.share.id) --cert TENANT.pem")
+            try await CLI.run(output) { cli in
+                let result = try await cli.workflows(configuration).createShare(name: name, sizeGB: size)
+                try cli.emit(result.share) { DriverText.created(result.share) }
             }
         }
     }

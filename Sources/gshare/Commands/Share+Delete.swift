@@ -3,8 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import GlusterDriver
-import GlusterFSAPI
+import GShareWorkflows
 
 extension GShare.Share {
     struct Delete: AsyncParsableCommand {
@@ -34,22 +33,9 @@ extension GShare.Share {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let config = try configuration.load()
-            let result = try await DriverExit.reporting(
-                json: output.json, audit: .init(config: config, target: share),
-                summary: { (result: DeleteResult) in result.deleted ? "deleted share \(result.shareID): \(result.volume) wiped and back in the pool" : "already deleted" }
-            ) {
-                try await ShareDriver(config: config).deleteShare(share) { counts in
-                    Progress.line("wiping: \(counts.files) files, \(counts.directories) directories removed")
-                }
-            }
-            Progress.finish()
-            if output.json {
-                try Console.printJSON(result)
-            } else if result.deleted {
-                print("deleted share \(result.shareID): \(result.volume) wiped (\(result.filesRemoved) files, \(result.directoriesRemoved) directories) and back in the pool")
-            } else {
-                print("share \(result.shareID) was already deleted (\(result.volume) is back in the pool): nothing to do")
+            try await CLI.run(output) { cli in
+                let result = try await cli.workflows(configuration).deleteShare(share)
+                try cli.emit(result) { DriverText.deleted(result) }
             }
         }
     }

@@ -3,7 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import GlusterDriver
+import GShareWorkflows
 
 extension GShare.Share {
     struct List: AsyncParsableCommand {
@@ -17,12 +17,9 @@ extension GShare.Share {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let config = try configuration.load()
-            let shares = try await DriverExit.reporting(json: output.json) { try await ShareDriver(config: config).shares() }
-            if output.json {
-                try Console.printJSON(ShareListDocument(shares: shares))
-            } else {
-                print(DriverText.shareList(shares))
+            try await CLI.run(output) { cli in
+                let shares = try await cli.workflows(configuration).shares()
+                try cli.emit(ShareListDocument(shares: shares)) { DriverText.shareList(shares) }
             }
         }
     }

@@ -3,7 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import GlusterDriver
+import GShareWorkflows
 
 extension GShare.Share {
     struct Show: AsyncParsableCommand {
@@ -20,12 +20,9 @@ extension GShare.Share {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let config = try configuration.load()
-            let found = try await DriverExit.reporting(json: output.json) { try await ShareDriver(config: config).share(share) }
-            if output.json {
-                try Console.printJSON(found)
-            } else {
-                print(DriverText.share(found))
+            try await CLI.run(output) { cli in
+                let found = try await cli.workflows(configuration).share(share)
+                try cli.emit(found) { DriverText.share(found) }
             }
         }
     }

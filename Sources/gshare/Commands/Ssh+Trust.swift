@@ -4,8 +4,7 @@
 
 import ArgumentParser
 import Foundation
-import GShareSSH
-import GlusterDriver
+import GShareWorkflows
 
 extension GShare.Ssh {
     struct Trust: AsyncParsableCommand {
@@ -54,67 +53,29 @@ extension GShare.Ssh {
         }
 
         func run() async throws {
-            let address: GlusterServer
-            do {
-                // GlusterServer's parser checks host and port; a port needs a user there.
-                address = try GlusterServer(parsing: server.contains("@") ? server : "trust@" + server)
-            } catch {
-                Console.printError("\(server): \(error)")
-                throw ExitStatus.couldNotRun
-            }
-            let file = try knownHosts ?? configuration.knownHostsPath()
-            let port = address.port ?? 22
-            let key: SSHHostKey
-            do {
-                key = try await SSHHostKeyScan.fetch(host: address.host, port: port, timeout: .seconds(timeout))
-            } catch {
-                Console.printError("\(error)")
-                throw ExitStatus.couldNotRun
-            }
-            let shown = port == 22 ? address.host : "[\(address.host)]:\(port)"
-            if !output.json {
-                print("\(shown) presents a \(key.type) host key")
-                print("  fingerprint: \(key.fingerprint)")
-            }
-            if let fingerprint {
-                guard fingerprint == key.fingerprint else {
-                    Console.printError("\(shown): the host key's fingerprint is \(key.fingerprint), not \(fingerprint): NOT recorded (is this the right server?)")
-                    throw ExitStatus.rejected
+            try await CLI.run(output) { cli in
+                let knownHostsFile = try knownHosts ?? ConfigurationWorkflow.knownHostsPath(configuration.source)
+                let vouch: SSHTrustWorkflow.Vouch
+                if let fingerprint {
+                    vouch = .fingerprint(fingerprint)
+                } else if isatty(STDIN_FILENO) == 1 {
+                    vouch = .confirm { key in Self.confirm(key, file: knownHostsFile) }
+                } else {
+                    vouch = .nobody(because: "not on a terminal and no --fingerprint")
                 }
-            } else {
-                guard isatty(STDIN_FILENO) == 1 else {
-                    Console.printError("not on a terminal: check the fingerprint out of band and pass --fingerprint \(key.fingerprint) to record it")
-                    throw ExitStatus.rejected
-                }
-                FileHandle.standardOutput.write(Data("Is this the key of \(shown)? Type 'yes' to record it in \(file): ".utf8))
-                guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-                    Console.printError("not confirmed: nothing recorded")
-                    throw ExitStatus.rejected
-                }
-            }
-            do {
-                try KnownHostsFile.add(key, host: address.host, port: port, to: file)
-            } catch let error as SSHError where error.code == .hostKeyChanged {
-                Console.printError("\(error)")
-                throw ExitStatus.rejected
-            } catch {
-                Console.printError("\(error)")
-                throw ExitStatus.couldNotRun
-            }
-            if output.json {
-                try Console.printJSON(TrustDocument(host: address.host, port: port, type: key.type, fingerprint: key.fingerprint, knownHosts: file))
-            } else {
-                print("recorded in \(file)")
+                let json = output.json
+                let trusted = try await SSHTrustWorkflow(context: cli.context, auditStateDirectory: ConfigurationWorkflow.auditStateDirectory(configuration.source))
+                    .trust(server, knownHosts: knownHostsFile, vouch: vouch, timeout: .seconds(timeout)) { key in
+                        if !json { print("\(key.shown) presents a \(key.type) host key\n  fingerprint: \(key.fingerprint)") }
+                    }
+                try cli.emit(trusted) { "recorded in \(trusted.knownHosts)" }
             }
         }
-    }
-}
 
-/// `gshare ssh trust --json`.
-struct TrustDocument: Codable {
-    let host: String
-    let port: Int
-    let type: String
-    let fingerprint: String
-    let knownHosts: String
+        /// Asks on the terminal.
+        static func confirm(_ key: PresentedHostKey, file: String) -> Bool {
+            FileHandle.standardOutput.write(Data("Is this the key of \(key.shown)? Type 'yes' to record it in \(file): ".utf8))
+            return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
+        }
+    }
 }

@@ -3,8 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import GShareDoctor
-import GlusterDriver
+import GShareWorkflows
 
 extension GShare {
     struct Status: AsyncParsableCommand {
@@ -23,14 +22,9 @@ extension GShare {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let config = try configuration.load()
-            let inventory = try await DriverExit.reporting(json: output.json) { try await ShareDriver(config: config).inventory() }
-            let tenants = try await DriverExit.reporting(json: output.json) { try RegistryTenants.load(config: config) }
-            let report = StatusReport(inventory: inventory, tenants: tenants, systemCNs: config.systemCNs)
-            if output.json {
-                try Console.printJSON(report)
-            } else {
-                print(DoctorText.status(report))
+            try await CLI.run(output) { cli in
+                let report = try await cli.workflows(configuration).status()
+                try cli.emit(report) { DoctorText.status(report) }
             }
         }
     }

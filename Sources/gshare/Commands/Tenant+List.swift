@@ -3,9 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
-import GlusterDriver
-import TenantRegistry
+import GShareWorkflows
 
 extension GShare.Tenant {
     struct List: AsyncParsableCommand {
@@ -19,17 +17,10 @@ extension GShare.Tenant {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let config = try configuration.load()
-            let tenants = try await DriverExit.reporting(json: output.json) {
-                try TenantRegistry(stateDirectory: config.stateDirectory).tenants()
-            }
-            let now = Date()
-            if output.json {
-                try Console.printJSON(["tenants": tenants.map { TenantDocument($0, now: now) }])
-            } else if tenants.isEmpty {
-                print("no tenants yet: gshare tenant onboard CERT.pem")
-            } else {
-                tenants.forEach { print(TenantText.row($0, now: now)) }
+            try await CLI.run(output) { cli in
+                let tenants = try cli.workflows(configuration).tenants()
+                let now = cli.context.now()
+                try cli.emit(["tenants": tenants.map { TenantDocument($0, now: now) }]) { TenantText.list(tenants, now: now) }
             }
         }
     }

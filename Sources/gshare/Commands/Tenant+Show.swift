@@ -3,9 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
-import GlusterDriver
-import TenantRegistry
+import GShareWorkflows
 
 extension GShare.Tenant {
     struct Show: AsyncParsableCommand {
@@ -22,19 +20,12 @@ extension GShare.Tenant {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let config = try configuration.load()
-            let (tenant, history) = try await DriverExit.reporting(json: output.json) {
-                let registry = try TenantRegistry(stateDirectory: config.stateDirectory)
-                guard let tenant = try registry.tenant(named: name) else {
-                    throw TenantText.unknownTenant(name, known: try registry.tenants().map(\.name), registry: registry.path)
+            try await CLI.run(output) { cli in
+                let details = try cli.workflows(configuration).tenant(name)
+                let now = cli.context.now()
+                try cli.emit(TenantDocument(details.tenant, history: details.history, now: now)) {
+                    TenantText.details(details.tenant, history: details.history, now: now)
                 }
-                return (tenant, try registry.history(of: name))
-            }
-            let now = Date()
-            if output.json {
-                try Console.printJSON(TenantDocument(tenant, history: history, now: now))
-            } else {
-                print(TenantText.details(tenant, history: history, now: now))
             }
         }
     }

@@ -3,34 +3,29 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import Logging
 
-/// `--json`, shared by every command that reports.
+/// `--json`, `--verbose` and `--log-level`, shared by every command.
 struct OutputOptions: ParsableArguments {
     @Flag(help: "Print one JSON document on stdout (stable field names, for scripts) instead of text.")
     var json = false
-}
 
-/// Exit statuses shared by the commands (documented in each command's help).
-enum ExitStatus {
-    /// Everything judged is fine.
-    static let success = ExitCode(0)
-    /// Something judged is not fine (reasons printed).
-    static let rejected = ExitCode(1)
-    /// The command could not run: a missing or unreadable file, not a certificate.
-    static let couldNotRun = ExitCode(2)
-}
+    @Flag(name: [.customShort("v"), .long], help: "Log what gshare does on stderr: every gluster call with its duration, SSH connects, lock waits (= --log-level debug).")
+    var verbose = false
 
-enum Console {
-    static func printJSON(_ value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        print(String(decoding: data, as: UTF8.self))
-    }
+    @Option(
+        name: .customLong("log-level"),
+        help: ArgumentHelp("Log on stderr from this level up: trace, debug, info, notice, warning, error, critical. Default: warning.", valueName: "level"))
+    var logLevel: Logger.Level?
 
-    /// Prints `gshare: error: …` on stderr.
-    static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("gshare: error: \(message)\n".utf8))
+    /// The level logged: `--log-level`, else debug with `--verbose`, else warning.
+    var level: Logger.Level { logLevel ?? (verbose ? .debug : .warning) }
+
+    /// The logger every workflow and library below gets: stderr, from ``level`` up.
+    func logger() -> Logger {
+        let level = self.level
+        var logger = Logger(label: "gshare") { label in StandardErrorLogHandler(label: label, logLevel: level) }
+        logger.logLevel = level
+        return logger
     }
 }

@@ -2,10 +2,38 @@
 // gshare — command-line tool
 //===----------------------------------------------------------------------===//
 
+import GShareWorkflows
 import TenantPKI
 
 /// Human-readable rendering of certificates and verification results.
 enum CertificateText {
+    /// `cert inspect`: every readable file on stdout; a file that cannot be read is an error on stderr.
+    static func render(_ inspected: [InspectedFile]) -> String {
+        inspected.compactMap { file -> String? in
+            if let error = file.error {
+                Console.printError(error)
+                return nil
+            }
+            return render(file: file.file, certificates: file.certificates.map(CertificateSummary.init))
+        }.joined(separator: "\n")
+    }
+
+    /// `cert verify`: each verdict on stdout (a file that cannot be judged: an error on
+    /// stderr), and the counts when there are several.
+    static func render(_ verification: Verification) -> String {
+        var blocks: [String] = []
+        for file in verification.files {
+            switch file.result {
+            case .success: blocks.append(render(file.summary))
+            case .failure(let error): Console.printError(WorkflowError(error))
+            }
+        }
+        if verification.files.count > 1 {
+            blocks.append("\(verification.valid) valid, \(verification.invalid) invalid, \(verification.couldNotVerify) could not be verified")
+        }
+        return blocks.joined(separator: "\n")
+    }
+
     static func render(file: String, certificates: [CertificateSummary]) -> String {
         certificates.enumerated().map { index, summary in
             let heading = certificates.count > 1 ? "\(file) — certificate \(index + 1) of \(certificates.count)" : file

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import GShareWorkflows
 import GlusterDriver
 import TenantPKI
 
@@ -93,24 +94,13 @@ struct ConfigDocument: Codable {
 }
 
 /// The `--json` form of a configuration that could not be used.
-struct ConfigErrorDocument: Codable {
-    struct Entry: Codable {
-        let code: String
-        let message: String
-        let file: String?
-        let line: Int?
-        let column: Int?
-        let key: String?
-    }
-
+struct ConfigErrorDocument: Encodable {
     let valid: Bool
-    let error: Entry
+    let error: ErrorDocument.Entry
 
-    init(_ error: GShareConfigError) {
+    init(_ error: WorkflowError) {
         valid = false
-        self.error = Entry(
-            code: error.code.rawValue, message: error.description, file: error.source.isEmpty ? nil : error.source,
-            line: error.line > 0 ? error.line : nil, column: error.column > 0 ? error.column : nil, key: error.key)
+        self.error = ErrorDocument.Entry(error)
     }
 }
 

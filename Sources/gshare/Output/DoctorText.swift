@@ -4,6 +4,7 @@
 
 import Foundation
 import GShareDoctor
+import GShareWorkflows
 
 /// Human-readable rendering of `gshare status` and `gshare doctor`.
 enum DoctorText {
@@ -63,5 +64,27 @@ enum DoctorText {
         if report.findings.isEmpty { summary = "no problems found" }
         lines.append(summary)
         return lines.joined(separator: "\n")
+    }
+}
+
+/// `gshare doctor --json`.
+struct DoctorDocument: Codable {
+    struct Counts: Codable {
+        let critical: Int
+        let warning: Int
+        let info: Int
+    }
+
+    let findings: [DoctorFinding]
+    let counts: Counts
+    let fixed: [FixOutcome]
+    let missingTargets: [String]
+
+    init(_ outcome: DoctorOutcome) {
+        let report = outcome.report
+        findings = report.findings
+        counts = Counts(critical: report.counts[.critical] ?? 0, warning: report.counts[.warning] ?? 0, info: report.counts[.info] ?? 0)
+        fixed = outcome.fixes
+        missingTargets = report.missingTargets
     }
 }

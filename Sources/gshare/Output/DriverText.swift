@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import GShareWorkflows
 import GlusterDriver
 
 /// `gshare pool list --json`.
@@ -39,6 +40,12 @@ struct PoolCheckDocument: Codable {
     let volumes: [TLSPosture]
     let ready: Int
     let notReady: Int
+
+    init(_ check: PoolCheck) {
+        volumes = check.volumes.map(\.posture)
+        ready = check.ready
+        notReady = check.notReady
+    }
 }
 
 /// `gshare share list --json`.
@@ -90,6 +97,36 @@ enum DriverText {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    static func check(_ check: PoolCheck) -> String {
+        (check.volumes.map { posture($0.posture, export: $0.exportLocation) } + ["\(check.ready) ready, \(check.notReady) not ready"])
+            .joined(separator: "\n")
+    }
+
+    static func prepared(_ result: PrepareResult, asked volume: String) -> String {
+        var lines: [String] = []
+        if result.applied.isEmpty {
+            lines.append("\(result.volume): nothing to set")
+        } else {
+            lines.append("\(result.volume): set " + result.applied.map(\.description).joined(separator: " "))
+        }
+        if result.restarted { lines.append("\(result.volume): restarted (stop + start)") }
+        if result.restartNeeded {
+            lines.append("\(result.volume): server.ssl takes effect only after a restart: gshare pool prepare \(volume) --restart (disconnects clients)")
+        }
+        lines.append("\(result.volume): \(result.readyAfter ? "READY" : "NOT READY (gshare pool check \(volume))")")
+        return lines.joined(separator: "\n")
+    }
+
+    static func created(_ share: Share) -> String {
+        "created " + self.share(share) + "\nnext: gshare access allow \(share.name ?? share.id) --cert TENANT.pem"
+    }
+
+    static func deleted(_ result: DeleteResult) -> String {
+        result.deleted
+            ? "deleted share \(result.shareID): \(result.volume) wiped (\(result.filesRemoved) files, \(result.directoriesRemoved) directories) and back in the pool"
+            : "share \(result.shareID) was already deleted (\(result.volume) is back in the pool): nothing to do"
     }
 
     static func share(_ share: Share) -> String {

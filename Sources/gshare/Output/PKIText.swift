@@ -145,34 +145,3 @@ enum PKIText {
         text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
     }
 }
-
-/// A single updating progress line on stderr (`\r[  12/1003] tenant-0012`), for terminals.
-/// Safe to update from the threads that issue hosts in parallel: it only ever moves forward.
-final class ProgressLine: Sendable {
-    private struct State {
-        var shown = 0
-        var drawn = false
-    }
-
-    private let state = Mutex(State())
-
-    func update(_ step: LabProgress) {
-        state.withLock { state in
-            guard step.completed > state.shown else { return }
-            state.shown = step.completed
-            state.drawn = true
-            let count = String(step.completed)
-            let width = String(step.total).count
-            let text = "\r[" + String(repeating: " ", count: max(0, width - count.count)) + count + "/\(step.total)] \(step.name)\u{1B}[K"
-            FileHandle.standardError.write(Data(text.utf8))
-        }
-    }
-
-    /// Ends the line (so what follows starts on a fresh one).
-    func finish() {
-        state.withLock { state in
-            if state.drawn { FileHandle.standardError.write(Data("\n".utf8)) }
-            state.drawn = false
-        }
-    }
-}

@@ -3,16 +3,49 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import GShareWorkflows
 import TenantPKI
 import TenantRegistry
 
 /// Text and JSON forms of tenants, onboarding results and audit entries.
 enum TenantText {
-    static func unknownTenant(_ name: String, known: [String], registry: String) -> IdentityRefusal {
-        IdentityRefusal(
-            code: "unknown-tenant",
-            message: "no tenant named '\(name)' in the registry (\(registry)); "
-                + (known.isEmpty ? "it has no tenants yet: gshare tenant onboard CERT.pem" : "known tenants: \(known.joined(separator: ", "))"))
+    static func list(_ tenants: [TenantRecord], now: Date) -> String {
+        tenants.isEmpty ? "no tenants yet: gshare tenant onboard CERT.pem" : tenants.map { row($0, now: now) }.joined(separator: "\n")
+    }
+
+    static func removed(_ removal: TenantRemoval) -> String {
+        (removal.revokedFrom.map { "denied \(removal.commonName) on \($0)" } + ["removed tenant \(removal.tenant) (CN \(removal.commonName))"])
+            .joined(separator: "\n")
+    }
+
+    static func auditLog(_ entries: [AuditEntry], since: String?) -> String {
+        entries.isEmpty ? "no audit entries" + (since.map { " since \($0)" } ?? "") : entries.map(audit).joined(separator: "\n")
+    }
+
+    static func onboarding(_ onboarding: Onboarding) -> String {
+        var lines = onboarding.results.map(line)
+        if onboarding.results.count > 1 { lines.append("summary: " + onboarding.summary) }
+        return lines.joined(separator: "\n")
+    }
+
+    static func line(_ result: OnboardingResult) -> String {
+        let file = result.file
+        let tenant = result.tenant ?? ""
+        let cn = result.commonName ?? ""
+        let until = result.notAfter.map(RFC3339.format) ?? ""
+        switch result.kind {
+        case .onboarded:
+            return "\(file): onboarded tenant \(tenant) (CN \(cn), until \(until))"
+        case .renewed:
+            return "\(file): renewed tenant \(tenant) (CN \(cn), until \(until)); previous certificate \(result.previousFingerprint ?? "?") kept in its history)"
+        case .unchanged:
+            return "\(file): tenant \(tenant) already has this certificate: nothing to do"
+        case .refused:
+            if let verification = result.verification { return "REFUSED (nothing recorded): " + CertificateText.render(verification) }
+            return "\(file): REFUSED [\(result.error?.code.rawValue ?? "refused")] — \(result.error?.description ?? "")"
+        case .failed:
+            return "\(file): FAILED [\(result.error?.code.rawValue ?? "failed")] — \(result.error?.description ?? "")"
+        }
     }
 
     static func row(_ tenant: TenantRecord, now: Date) -> String {
@@ -104,5 +137,49 @@ struct AuditDocument: Codable {
         target = entry.target
         result = entry.result.rawValue
         message = entry.message
+    }
+}
+
+/// One file's result in `gshare tenant onboard --json`.
+struct OnboardResultDocument: Codable {
+    let file: String
+    let outcome: String
+    let tenant: String?
+    let commonName: String?
+    let fingerprint: String?
+    let previousFingerprint: String?
+    let verification: VerificationSummary?
+    let message: String?
+
+    init(_ result: OnboardingResult) {
+        file = result.file
+        outcome = result.kind.rawValue
+        tenant = result.tenant
+        commonName = result.commonName
+        fingerprint = result.fingerprint
+        previousFingerprint = result.previousFingerprint
+        verification = result.verification
+        message = result.error?.message
+    }
+}
+
+/// `gshare tenant onboard --json`.
+struct OnboardDocument: Codable {
+    struct Counts: Codable {
+        let onboarded: Int
+        let renewed: Int
+        let unchanged: Int
+        let refused: Int
+        let failed: Int
+    }
+
+    let results: [OnboardResultDocument]
+    let counts: Counts
+
+    init(_ onboarding: Onboarding) {
+        results = onboarding.results.map(OnboardResultDocument.init)
+        counts = Counts(
+            onboarded: onboarding.count(.onboarded), renewed: onboarding.count(.renewed), unchanged: onboarding.count(.unchanged),
+            refused: onboarding.count(.refused), failed: onboarding.count(.failed))
     }
 }

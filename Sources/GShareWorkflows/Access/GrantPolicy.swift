@@ -1,0 +1,154 @@
+//===----------------------------------------------------------------------===//
+// gshare — GShareWorkflows
+//===----------------------------------------------------------------------===//
+
+public import Foundation
+public import GlusterDriver
+import TenantPKI
+import TenantRegistry
+
+/// Who a grant or a deny is about, as the caller names it.
+public enum IdentitySelector: Sendable, Hashable, CustomStringConvertible {
+    /// A tenant of the registry, by name: its recorded CN.
+    case tenant(String)
+    /// A common name, checked by the same rules as certificates.
+    case commonName(String)
+    /// A tenant certificate (PEM, chain after the leaf allowed), with intermediates that
+    /// complete its chain and CRLs to check it against.
+    case certificate(path: String, untrusted: [String] = [], crls: [String] = [])
+
+    public var description: String {
+        switch self {
+        case .tenant(let name): "tenant \(name)"
+        case .commonName(let cn): "--cn \(cn)"
+        case .certificate(let path, _, _): "certificate \(path)"
+        }
+    }
+}
+
+/// Which way a change goes: letting a name in, or throwing it out.
+public enum GrantDirection: String, Sendable, Hashable, Codable {
+    case allow, deny
+}
+
+/// The grant policy: which CN an identity resolves to, and whether it may be let in.
+///
+/// - Allow: a certificate must pass both validation layers against `tenant_ca` (its first
+///   CN, exactly as GlusterFS reads it); a tenant name must be in the registry with a
+///   certificate that has not expired; a CN must follow the CN rules.
+/// - Deny: any certificate whose GlusterFS-visible name follows the CN rules will do, and
+///   a tenant's recorded CN whatever its expiry, so that throwing out an expired or revoked
+///   tenant always works.
+///
+/// Every front end resolves identities here, and only here.
+public struct GrantPolicy: Sendable {
+    public let config: GShareConfig
+    public let now: Date
+
+    public init(config: GShareConfig, now: Date) {
+        self.config = config
+        self.now = now
+    }
+
+    /// The name that goes into (or out of) auth.ssl-allow for `selector`.
+    /// - Throws: ``WorkflowError`` (refused: unknown tenant, expired certificate, invalid
+    ///   certificate or CN; failed: unreadable files, the registry).
+    public func resolve(_ selector: IdentitySelector, for direction: GrantDirection) throws(WorkflowError) -> GrantedName {
+        try reportedSync {
+            switch selector {
+            case .tenant(let name):
+                return try registeredName(name, for: direction)
+            case .commonName(let cn):
+                do {
+                    return GrantedName(try CommonName(validating: cn))
+                } catch {
+                    throw WorkflowError(.invalidCommonName, .refused, subject: cn, message: "--cn '\(cn)': \(error)")
+                }
+            case .certificate(let path, let untrusted, let crls):
+                return try direction == .allow
+                    ? validatedName(path, untrusted: untrusted, crls: crls) : nameOnCertificate(path)
+            }
+        }
+    }
+
+    /// The CN the registry records for tenant `name`. Unknown: refused with the known names;
+    /// for allow, an expired certificate is refused too.
+    func registeredName(_ name: String, for direction: GrantDirection) throws -> GrantedName {
+        let registry = try TenantRegistry(stateDirectory: config.stateDirectory)
+        guard let record = try registry.tenant(named: name) else {
+            throw Self.unknownTenant(name, known: try registry.tenants().map(\.name), registry: registry.path)
+        }
+        if direction == .allow && record.certificate.isExpired(at: now) {
+            throw WorkflowError(
+                .tenantCertificateExpired, .refused, subject: name,
+                message: "tenant '\(name)' (CN \(record.commonName)): its certificate expired at \(RFC3339.format(record.certificate.notAfter)); nothing was changed",
+                fix: "onboard the renewed certificate (gshare tenant onboard NEW.pem), then allow again")
+        }
+        do {
+            return GrantedName(try CommonName(validating: record.commonName))
+        } catch {
+            throw WorkflowError(.invalidCommonName, .refused, subject: name, message: "tenant '\(name)': the recorded CN is not a valid CN: \(error)")
+        }
+    }
+
+    /// For deny: the certificate's GlusterFS-visible name, not judging the certificate.
+    func nameOnCertificate(_ path: String) throws -> GrantedName {
+        guard let certificate = try Certificate.load(fromFile: path).first else {
+            throw WorkflowError(.noCertificate, .failed, subject: path, message: "\(path) holds no certificate")
+        }
+        do {
+            return GrantedName(try CommonName(validating: String(decoding: certificate.glusterFSName.bytes, as: UTF8.self)))
+        } catch {
+            throw WorkflowError(.invalidCommonName, .refused, subject: path, message: "\(path): the name GlusterFS sees is not a valid CN: \(error)")
+        }
+    }
+
+    /// For allow: the certificate must pass both layers against tenant_ca.
+    func validatedName(_ path: String, untrusted: [String], crls: [String]) throws -> GrantedName {
+        guard let tenantCA = config.tenantCA else {
+            throw WorkflowError(
+                .notConfigured, .refused, subject: path,
+                message: "--cert needs tenant_ca in gshare.toml (the tenant root that certificates are validated against)",
+                fix: "set tenant_ca in gshare.toml, or use --cn")
+        }
+        let verifier = CertificateVerifier(trustStore: try TrustStore(caFile: tenantCA, untrustedFiles: untrusted, crlFiles: crls))
+        guard let result = verifier.verify(files: [path]).first else {
+            throw WorkflowError(.internalError, .failed, subject: path, message: "the verifier gave no verdict for \(path)")
+        }
+        let report = try result.get()
+        guard let identity = report.identity else {
+            throw InvalidCertificate(path: path, tenantCA: tenantCA, summary: VerificationSummary(file: path, report: report)).error
+        }
+        return GrantedName(identity, origin: "certificate \(path)")
+    }
+
+    static func unknownTenant(_ name: String, known: [String], registry: String) -> WorkflowError {
+        WorkflowError(
+            .unknownTenant, .refused, subject: name,
+            message: "no tenant named '\(name)' in the registry (\(registry)); "
+                + (known.isEmpty ? "it has no tenants yet" : "known tenants: \(known.joined(separator: ", "))"),
+            fix: known.isEmpty ? "gshare tenant onboard CERT.pem" : "gshare tenant list shows them")
+    }
+}
+
+/// A certificate refused by validation, with every reason (each with its fix).
+struct InvalidCertificate {
+    let path: String
+    let tenantCA: String
+    let summary: VerificationSummary
+
+    var error: WorkflowError {
+        let reasons = (summary.findings ?? []).filter { $0.severity == "error" }.map { "\n  ✗ [\($0.code)] \($0.message) (fix: \($0.fix))" }
+        return WorkflowError(
+            .invalidCertificate, .refused, subject: path,
+            message: "\(path) is not a valid tenant certificate for \(tenantCA); nothing was changed:" + reasons.joined(),
+            fix: "gshare cert verify \(path) --ca \(tenantCA) shows every reason")
+    }
+}
+
+extension Sequence where Element: Hashable {
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}

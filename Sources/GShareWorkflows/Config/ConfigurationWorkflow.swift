@@ -1,0 +1,68 @@
+//===----------------------------------------------------------------------===//
+// gshare — GShareWorkflows
+//===----------------------------------------------------------------------===//
+
+public import GlusterDriver
+
+/// Where a front end looks for gshare.toml: an explicit path (`--config`), the environment
+/// (`GSHARE_CONFIG`), the current folder, then `/etc/gshare/gshare.toml`.
+public struct ConfigurationSource: Sendable {
+    public var explicit: String?
+    public var environment: [String: String]
+    public var currentDirectory: String
+
+    public init(explicit: String?, environment: [String: String], currentDirectory: String) {
+        self.explicit = explicit
+        self.environment = environment
+        self.currentDirectory = currentDirectory
+    }
+}
+
+/// A configuration, found and read.
+public struct LoadedConfiguration: Sendable {
+    public let location: ConfigLocation
+    public let config: GShareConfig
+    /// What is legal but unwise (an inline password, a state folder others can read…).
+    public var warnings: [String] { config.warnings() }
+}
+
+/// Finding and reading gshare.toml, and the settings of commands that work without one.
+public enum ConfigurationWorkflow {
+    /// Finds and reads the configuration.
+    /// - Throws: ``WorkflowError`` naming the file, line and key, and the fix.
+    public static func load(_ source: ConfigurationSource) throws(WorkflowError) -> LoadedConfiguration {
+        do {
+            let location = try GShareConfig.locate(
+                explicit: source.explicit, environment: source.environment, currentDirectory: source.currentDirectory)
+            return LoadedConfiguration(location: location, config: try GShareConfig.load(fileAt: location.path, environment: source.environment))
+        } catch {
+            throw WorkflowError(error)
+        }
+    }
+
+    /// The known_hosts file: the configuration's `ssh_known_hosts`, or `~/.ssh/known_hosts`
+    /// when there is no configuration at all. An invalid configuration is an error.
+    public static func knownHostsPath(_ source: ConfigurationSource) throws(WorkflowError) -> String {
+        try optional(source)?.config.knownHostsPath ?? GShareConfig.defaultKnownHostsPath(environment: source.environment)
+    }
+
+    /// The state folder whose audit log records changes made without a configuration (PKI
+    /// revocations, trusted host keys): the configuration's `state_dir`, or the default
+    /// state folder when there is no configuration at all.
+    public static func auditStateDirectory(_ source: ConfigurationSource) throws(WorkflowError) -> String {
+        try optional(source)?.config.stateDirectory ?? GShareConfig.defaultStateDirectory(environment: source.environment)
+    }
+
+    /// The configuration if there is one; nil when none is found where gshare looks.
+    static func optional(_ source: ConfigurationSource) throws(WorkflowError) -> LoadedConfiguration? {
+        do {
+            let location = try GShareConfig.locate(
+                explicit: source.explicit, environment: source.environment, currentDirectory: source.currentDirectory)
+            return LoadedConfiguration(location: location, config: try GShareConfig.load(fileAt: location.path, environment: source.environment))
+        } catch where error.code == .notFound {
+            return nil
+        } catch {
+            throw WorkflowError(error)
+        }
+    }
+}
