@@ -77,5 +77,14 @@ extension ShareScenarioTests {
         let after = Self.codes(try lab.json(fixed))
         #expect(!after.contains("system-cn-missing") && !after.contains("revoked-tenant-listed"), "\(after)")
         #expect(after.contains("tls-off") && after.contains("unknown-cn") && after.contains("granted-access-missing"))
+
+        // each fix is in the audit log, made by the doctor workflow, with who ran it
+        let audit = try lab.json(try lab.gshare("audit", "--json"))
+        let fixes = (audit["entries"] as? [[String: Any]] ?? []).filter { ($0["command"] as? [String] ?? []).contains("--fix") }
+        let described = fixes.map { "\($0["result"] as? String ?? ""):\($0["message"] as? String ?? "")" }
+        #expect(fixes.count == 2, "\(described)")
+        #expect(described.contains { $0.hasPrefix("ok:added gshare-manager to auth.ssl-allow of") }, "\(described)")
+        #expect(described.contains { $0.hasPrefix("ok:removed tenant-rev from share") }, "\(described)")
+        #expect(fixes.allSatisfy { ($0["user"] as? String)?.isEmpty == false })
     }
 }

@@ -44,6 +44,35 @@ extension ShareScenarioTests {
         try await Self.lifeCycle(lab, volume: Self.sshVolume)
     }
 
+    @Test(.timeLimit(.minutes(5)))
+    func aGrantAtLogLevelDebugLogsEveryStepOnStderrAndNeverTheSecret() throws {
+        let ssh = try SSHLabDescription.load()
+        let password = try ssh.password()
+        #expect(password.count >= 8 && !password.contains("\"") && !password.contains("\\"))
+        // the secret written inline in the configuration, and used: gshare logs in with it
+        let (lab, _) = try Self.sshLab(login: "glusterfs_server_password = \"\(password)\"")
+        try lab.deleteAllShares()
+        let created = try lab.gshare("share", "create", "--name", "logged", "--json")
+        #expect(created.status == 0, "\(created.stderr)")
+        defer { _ = try? lab.gshare("share", "delete", "logged") }
+
+        let allow = try lab.gshare("access", "allow", "logged", "--cn", "tenant-a", "--log-level", "debug")
+        #expect(allow.status == 0, "\(allow.stderr)")
+        for step in ["ssh connect", "ssh handshake done", "ssh connected", "password authentication", "lock acquired",
+                     "gluster volume info", "gluster volume set", "gluster volume get", "audited"] {
+            #expect(allow.stderr.contains(step), "\(step) missing from:\n\(allow.stderr)")
+        }
+        let calls = allow.stderr.split(separator: "\n").filter { $0.contains(" debug gshare: gluster volume ") }
+        #expect(calls.count == 3 && calls.allSatisfy { $0.contains("ms=") && $0.contains("status=0") }, "\(calls)")
+        #expect(!allow.stderr.contains(password) && !allow.stdout.contains(password), "the password must never be logged")
+
+        // --verbose is the same level; without either, stderr stays quiet
+        let verbose = try lab.gshare("access", "deny", "logged", "--cn", "tenant-a", "--verbose")
+        #expect(verbose.status == 0 && verbose.stderr.contains("gluster volume set") && !verbose.stderr.contains(password))
+        let quiet = try lab.gshare("access", "allow", "logged", "--cn", "tenant-a")
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
+    }
+
     @Test(.timeLimit(.minutes(2)))
     func aKeyWithAPassphraseFromTheEnvironmentLogsIn() throws {
         let ssh = try SSHLabDescription.load()
