@@ -88,7 +88,7 @@ struct WipeTests {
             }
         }
         _ = await eventually(timeout: .seconds(60), every: .milliseconds(5)) { firstReport.withLock { $0 != nil } }
-        interrupted.cancel()  // the client kills the worker by its PID
+        interrupted.cancel()  // the client kills the worker (SIGKILL through its pidfd)
         await #expect(throws: GlusterFSError(.cancelled, operation: "wipe")) { try await interrupted.value }
         let atInterruption = try #require(firstReport.withLock { $0 })
         let halfway = try await Self.leftovers(lab, client: client)
