@@ -220,7 +220,9 @@ public struct IsolatedGlusterClient: Sendable {
                 input: input, deadline: deadline + killGrace, maxLineLength: WorkerLines.maxLineLength,
                 standardErrorTail: WorkerLines.standardErrorTail
             ) { line in lines.handle(line) }
-        } catch let error as ChildProcessError where [.executableNotFound, .spawnFailed, .invalidArgument].contains(error.code) {
+        } catch let error as ChildProcessError
+            where [.executableNotFound, .spawnFailed, .invalidArgument, .inputFailed, .watchdogUnavailable].contains(error.code)
+        {
             throw GlusterFSError(
                 .workerUnavailable, errno: error.errno, operation: "spawn", path: workerPath,
                 message: "cannot start the worker: \(error.message); \(error.fix)")

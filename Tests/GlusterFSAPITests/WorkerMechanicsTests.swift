@@ -144,6 +144,19 @@ struct WorkerMechanicsTests {
     }
 
     @Test(.timeLimit(.minutes(1)))
+    func aWorkerThatCannotBeStartedIsUnavailableNotFailed() async throws {
+        let (directory, client) = try standInWorker("exit 0")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Found at first, then no longer executable by the time it is run.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: client.workerPath)
+        let connection = GlusterConnection(address: GlusterVolumeAddress(host: "127.0.0.3", volume: "v"), identity: nil)
+        let error = await #expect(throws: GlusterFSError.self) { try await client.probe(connection) }
+        #expect(error?.code == .workerUnavailable)
+        #expect(error?.path == client.workerPath)
+        #expect(error?.message.contains("cannot start the worker") == true)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
     func anEndlessLineFromTheWorkerIsAWorkerFailureNotACrash() async throws {
         let (directory, client) = try standInWorker("yes | tr -d '\\n'")
         defer { try? FileManager.default.removeItem(at: directory) }

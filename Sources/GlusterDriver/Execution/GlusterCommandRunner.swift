@@ -83,7 +83,7 @@ public struct LocalGlusterRunner: GlusterCommandRunner {
                 .runnerFailed, command: command,
                 message: "\(error.message) (is something other than gluster at \(executable)? if the pool really is that large, raise LocalGlusterRunner's standardOutputLimit)")
         } catch let error as ChildProcessError {
-            throw GlusterDriverError(.runnerFailed, command: command, message: "cannot start \(executable): \(error.message); \(error.fix)")
+            throw GlusterDriverError(.runnerFailed, command: command, message: "cannot run \(executable): \(error.message); \(error.fix)")
         }
         let standardError = String(decoding: result.standardError, as: UTF8.self)
         switch result.termination {
