@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // swift-subprocess's own dependency; GShareProcess names its FileDescriptor and FilePath.
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -42,9 +45,19 @@ let package = Package(
             name: "CGlusterFSAPI",
             providers: [.apt(["libglusterfs-dev"])]
         ),
+        // Every child process gshare starts (the gluster CLI, the gfapi worker): swift-subprocess
+        // behind a small API with deadlines, bounded output and a watchdog thread.
+        .target(
+            name: "GShareProcess",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "GlusterFSAPI",
-            dependencies: ["CGlusterFSAPI"],
+            dependencies: ["CGlusterFSAPI", "GShareProcess"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -68,7 +81,9 @@ let package = Package(
         ),
         .target(
             name: "GlusterDriver",
-            dependencies: ["GShareTOML", "TenantPKI", "GlusterFSAPI", "GShareSSH", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "GShareTOML", "TenantPKI", "GlusterFSAPI", "GShareSSH", "GShareProcess", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The tenant registry and audit log: SQLite (libsqlite3-dev) through GRDB.
@@ -116,6 +131,11 @@ let package = Package(
         .testTarget(
             name: "TenantPKITests",
             dependencies: ["TenantPKI", "GShareTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GShareProcessTests",
+            dependencies: ["GShareProcess", "GlusterDriver", "GlusterFSAPI", "GShareTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 public import Foundation
+internal import GShareProcess
 internal import Synchronization
 #if canImport(Glibc)
 internal import Glibc
@@ -48,8 +49,8 @@ public struct GlusterWalkListing: Hashable, Sendable {
 /// common name and cannot be cancelled, and `glfs_fini` takes ~10 s. A thread stuck in
 /// gfapi can never be reclaimed; a process can be killed. So every call spawns a worker,
 /// which watches its gfapi log for `AUTH_FAILED` and answers at once, and this client
-/// kills it (`SIGKILL`, by its PID) when the deadline passes or the calling task is
-/// cancelled. The worker never runs `glfs_fini`: process exit reclaims everything, so no
+/// kills it (`SIGKILL`, through its pidfd: GShareProcess) when the deadline passes or the
+/// calling task is cancelled. The worker never runs `glfs_fini`: process exit reclaims everything, so no
 /// call stalls on closing.
 ///
 /// Connection failures are typed: ``probe(_:path:deadline:)`` returns them as
@@ -200,242 +201,99 @@ public struct IsolatedGlusterClient: Sendable {
     }
 
     /// Runs one worker: sends `request`, passes every event but the result to `onEvent`
-    /// (on a background thread), and returns the result. Past `deadline` (plus
-    /// ``killGrace``) or on task cancellation the worker is killed and the result is
-    /// synthesised (`timedOut` / `cancelled`).
+    /// (on a task of the concurrency pool), and returns the result. Past `deadline` (plus
+    /// ``killGrace``) or on task cancellation the worker is killed (GShareProcess: SIGKILL
+    /// through its pidfd, from the watchdog thread) and the result is synthesised
+    /// (`timedOut` / `cancelled`).
     ///
     /// - Throws: ``GlusterFSError`` `workerUnavailable` when it cannot start, `workerFailed`
     ///   when it ends without a result.
     package func run(
         _ request: WorkerRequest, deadline: Duration, onEvent: @escaping @Sendable (WorkerMessage) -> Void = { _ in }
     ) async throws -> Run {
-        let input = try JSONEncoder().encode(request)
-        let worker = WorkerProcess(executable: workerPath, input: input + Data("\n".utf8), onEvent: onEvent)
-        let clock = ContinuousClock()
-        let started = clock.now
-        try worker.start()
-        let killer = DispatchWorkItem { worker.kill(.deadline) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + (deadline + killGrace).seconds, execute: killer)
-        let ending = await withTaskCancellationHandler {
-            await worker.ending()
-        } onCancel: {
-            worker.kill(.cancelled)
+        let input = Array(try JSONEncoder().encode(request)) + [UInt8(ascii: "\n")]
+        let lines = WorkerLines(onEvent: onEvent)
+        let worker = ChildProcess(executable: workerPath)
+        let ending: ChildProcessResult
+        do {
+            ending = try await worker.stream(
+                input: input, deadline: deadline + killGrace, maxLineLength: WorkerLines.maxLineLength,
+                standardErrorTail: WorkerLines.standardErrorTail
+            ) { line in lines.handle(line) }
+        } catch let error as ChildProcessError
+            where [.executableNotFound, .spawnFailed, .invalidArgument, .inputFailed, .watchdogUnavailable].contains(error.code)
+        {
+            throw GlusterFSError(
+                .workerUnavailable, errno: error.errno, operation: "spawn", path: workerPath,
+                message: "cannot start the worker: \(error.message); \(error.fix)")
+        } catch let error as ChildProcessError {
+            throw GlusterFSError(
+                .workerFailed, operation: request.operation.kind, path: workerPath,
+                message: "the worker failed without a result (\(error.message))" + (error.standardError.isEmpty ? "" : "; it said: \(error.standardError)"))
         }
-        killer.cancel()
-        let elapsed = clock.now - started
-        if let result = ending.result {
+        let elapsed = ending.elapsed
+        if let result = lines.result {
             return Run(result: result, elapsed: elapsed)
         }
-        switch ending.killed {
-        case .deadline?:
+        switch ending.termination {
+        case .killedAtDeadline:
             return Run(
                 result: .failure(
                     .timedOut, code: .timedOut, errno: ETIMEDOUT, operation: request.operation.kind, path: nil,
                     message: "no answer within \(deadline) (the worker was killed): glusterd or a brick does not respond", log: []),
                 elapsed: elapsed)
-        case .cancelled?:
+        case .cancelled:
             return Run(
                 result: .failure(
                     .cancelled, code: .cancelled, errno: ECANCELED, operation: request.operation.kind, path: nil,
                     message: "cancelled (the worker was killed)", log: []),
                 elapsed: elapsed)
-        case nil:
-            let how = ending.signal.map { "was killed by signal \($0)" } ?? "exited with status \(ending.status)"
+        case .exited, .signaled:
+            let stderr = ending.standardErrorText
             throw GlusterFSError(
                 .workerFailed, operation: request.operation.kind, path: workerPath,
-                message: "the worker \(how) without a result\(ending.protocolError.map { " (\($0))" } ?? "")"
-                    + (ending.stderr.isEmpty ? "" : "; it said: \(ending.stderr)"))
+                message: "the worker \(ending.termination) without a result\(lines.protocolError.map { " (\($0))" } ?? "")"
+                    + (stderr.isEmpty ? "" : "; it said: \(stderr)"))
         }
     }
 }
 
-/// One running `gshare-gfapi-worker` and the threads that feed and drain it.
+/// The worker's stdout, line by line: the first `result` is kept, other events go to the
+/// caller, and the first line that is not the protocol is noted.
 ///
-/// Sendable by construction: every mutable field is behind the `Mutex`.
-final class WorkerProcess: Sendable {
-    enum KillReason: Sendable { case deadline, cancelled }
+/// Sendable by construction: its mutable state is behind the `Mutex`.
+final class WorkerLines: Sendable {
+    /// The longest line the protocol allows (a walk's entries and a wipe report are far shorter).
+    static let maxLineLength = 16 << 20
+    /// How much of the worker's stderr is kept for messages.
+    static let standardErrorTail = 64 << 10
 
-    /// How the worker ended.
-    struct Ending: Sendable {
+    private struct State {
         var result: WorkerMessage?
-        var killed: KillReason?
-        var status: Int32 = 0
-        var signal: Int32?
-        var stderr = ""
         var protocolError: String?
     }
 
-    private struct State {
-        var pid: pid_t = 0
-        var exited = false
-        var outputClosed = false
-        var errorsClosed = false
-        var ending = Ending()
-        var waiter: CheckedContinuation<Ending, Never>?
-        var isComplete: Bool { exited && outputClosed && errorsClosed }
-    }
-
-    private let executable: String
-    private let input: Data
     private let onEvent: @Sendable (WorkerMessage) -> Void
     private let state = Mutex(State())
-    private let process = Process()
 
-    init(executable: String, input: Data, onEvent: @escaping @Sendable (WorkerMessage) -> Void) {
-        self.executable = executable
-        self.input = input
+    init(onEvent: @escaping @Sendable (WorkerMessage) -> Void) {
         self.onEvent = onEvent
     }
 
-    func start() throws {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = []
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.terminationHandler = { [self] finished in
-            let reason = finished.terminationReason
-            let status = finished.terminationStatus
-            complete { state in
-                state.exited = true
-                if reason == .uncaughtSignal { state.ending.signal = status } else { state.ending.status = status }
-            }
-        }
-        do {
-            try process.run()
-        } catch {
-            throw GlusterFSError(
-                .workerUnavailable, errno: (error as NSError).code == 0 ? 0 : Int32(truncatingIfNeeded: (error as NSError).code),
-                operation: "spawn", path: executable, message: "cannot start the worker: \(error)")
-        }
-        let pid = process.processIdentifier
-        state.withLock { $0.pid = pid }
-        let input = self.input
-        let writer = stdin.fileHandleForWriting.fileDescriptor
-        let reader = stdout.fileHandleForReading.fileDescriptor
-        let errors = stderr.fileHandleForReading.fileDescriptor
-        // Keep the handles (and so the descriptors) alive until the threads are done.
-        let handles = (stdin, stdout, stderr)
-        Thread.detachNewThread { [self] in
-            withExtendedLifetime(handles) {
-                Self.send(input, to: writer)
-                stdin.fileHandleForWriting.closeFile()
-                readEvents(from: reader)
-            }
-        }
-        Thread.detachNewThread { [self] in
-            withExtendedLifetime(handles) { readErrors(from: errors) }
-        }
-    }
+    var result: WorkerMessage? { state.withLock { $0.result } }
+    var protocolError: String? { state.withLock { $0.protocolError } }
 
-    /// Waits until the worker exited and both its pipes are drained.
-    func ending() async -> Ending {
-        await withCheckedContinuation { continuation in
-            let ready: Ending? = state.withLock { state in
-                if state.isComplete { return state.ending }
-                state.waiter = continuation
-                return nil
-            }
-            if let ready { continuation.resume(returning: ready) }
+    func handle(_ line: ArraySlice<UInt8>) {
+        guard !line.isEmpty else { return }
+        guard let message = try? JSONDecoder().decode(WorkerMessage.self, from: Data(line)) else {
+            let text = String(decoding: line.prefix(200), as: UTF8.self)
+            state.withLock { $0.protocolError = $0.protocolError ?? "not a protocol line: \(text)" }
+            return
         }
-    }
-
-    /// SIGKILL, by PID, unless it already ended or already reported its result.
-    func kill(_ reason: KillReason) {
-        state.withLock { state in
-            // `exited` is set once Foundation reaped the child, so the PID cannot have been
-            // reused while it is false (short of the instant between reaping and the handler).
-            guard state.pid > 0, !state.exited, state.ending.result == nil, state.ending.killed == nil else { return }
-            state.ending.killed = reason
-            _ = Glibc.kill(state.pid, SIGKILL)
-        }
-    }
-
-    private func complete(_ update: (inout State) -> Void) {
-        let resume: (CheckedContinuation<Ending, Never>, Ending)? = state.withLock { state in
-            update(&state)
-            guard state.isComplete, let waiter = state.waiter else { return nil }
-            state.waiter = nil
-            return (waiter, state.ending)
-        }
-        if let (waiter, ending) = resume { waiter.resume(returning: ending) }
-    }
-
-    /// Writes the request with SIGPIPE blocked on this thread: a worker that died early
-    /// gives EPIPE here instead of killing the parent (the pending thread-directed signal
-    /// is dropped when this thread ends).
-    private static func send(_ data: Data, to fd: Int32) {
-        var blocked = sigset_t()
-        sigemptyset(&blocked)
-        sigaddset(&blocked, SIGPIPE)
-        pthread_sigmask(SIG_BLOCK, &blocked, nil)
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
-            }
-        }
-        var timeout = timespec(tv_sec: 0, tv_nsec: 0)
-        _ = sigtimedwait(&blocked, nil, &timeout)  // consume a SIGPIPE, if any
-    }
-
-    private func readEvents(from fd: Int32) {
-        let decoder = JSONDecoder()
-        var pending: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        func handle(_ line: ArraySlice<UInt8>) {
-            guard !line.isEmpty else { return }
-            guard let message = try? decoder.decode(WorkerMessage.self, from: Data(line)) else {
-                let text = String(decoding: line.prefix(200), as: UTF8.self)
-                state.withLock { $0.ending.protocolError = $0.ending.protocolError ?? "not a protocol line: \(text)" }
-                return
-            }
-            if message.event == "result" {
-                state.withLock { $0.ending.result = $0.ending.result ?? message }
-            } else {
-                onEvent(message)
-            }
-        }
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            pending += chunk[0..<count]
-            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                handle(pending[..<newline])
-                pending.removeSubrange(...newline)
-            }
-            if pending.count > 16 << 20 {
-                state.withLock { $0.ending.protocolError = "a line longer than 16 MiB" }
-                pending.removeAll()
-            }
-        }
-        handle(pending[...])
-        complete { $0.outputClosed = true }
-    }
-
-    private func readErrors(from fd: Int32) {
-        var collected: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16 << 10)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            collected += chunk[0..<count]
-            if collected.count > 64 << 10 { collected.removeFirst(collected.count - (64 << 10)) }
-        }
-        let text = String(decoding: collected, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        complete { state in
-            state.ending.stderr = text
-            state.errorsClosed = true
+        if message.event == "result" {
+            state.withLock { $0.result = $0.result ?? message }
+        } else {
+            onEvent(message)
         }
     }
 }

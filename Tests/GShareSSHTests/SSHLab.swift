@@ -54,8 +54,8 @@ func expectSSHError(
 }
 
 /// `ssh-keygen -lf PATH`'s fingerprint field.
-func keygenFingerprint(_ path: String) throws -> String {
-    let result = try runProcess("/usr/bin/ssh-keygen", ["-lf", path])
+func keygenFingerprint(_ path: String) async throws -> String {
+    let result = try await runProcess("/usr/bin/ssh-keygen", ["-lf", path])
     #expect(result.status == 0, "ssh-keygen -lf \(path): \(result.stderr)")
     return String(result.stdout.split(separator: " ")[1])
 }

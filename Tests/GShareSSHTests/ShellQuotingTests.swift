@@ -44,9 +44,9 @@ struct ShellQuotingTests {
 
     /// Every quoted argument, unquoted by a real POSIX shell, gives back the same bytes.
     @Test
-    func theLocalShellUnquotesToTheSameBytes() throws {
+    func theLocalShellUnquotesToTheSameBytes() async throws {
         let line = try ShellQuoting.commandLine(["printf", "%s\\0"] + Self.hostile)
-        let result = try runProcess("/bin/sh", ["-c", line])
+        let result = try await runProcess("/bin/sh", ["-c", line])
         #expect(result.status == 0)
         #expect(split(Data(result.stdout.utf8)) == Self.hostile)
     }

@@ -25,6 +25,26 @@ public struct ProcessResult: Sendable {
 /// entries are added to (or replace) this process's environment.
 public func runProcess(
     _ executable: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+) async throws -> ProcessResult {
+    // The waiting happens on a thread of its own: a test that blocked one of the (few)
+    // threads the suites share would stall every other suite, timings included.
+    try await onOwnThread { try runProcessBlocking(executable, arguments, in: directory, environment: environment) }
+}
+
+/// Runs `body` on a new thread (not one of the concurrency pool's) and waits for it without
+/// blocking the caller's thread.
+public func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+}
+
+/// ``runProcess(_:_:in:environment:)`` blocking the calling thread: only for clean-up in a
+/// `defer` (which cannot `await`), for short commands.
+public func runProcessBlocking(
+    _ executable: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
 ) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
@@ -39,10 +59,10 @@ public func runProcess(
     try process.run()
     let errorOutput = DataBox()
     let finished = DispatchSemaphore(value: 0)
-    DispatchQueue.global().async {
+    Thread {
         errorOutput.data = err.fileHandleForReading.readDataToEndOfFile()
         finished.signal()
-    }
+    }.start()
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     finished.wait()
     let errData = errorOutput.data
@@ -75,8 +95,12 @@ public final class StartedProcess: @unchecked Sendable {  // used by one thread 
         self.errPath = errPath
     }
 
-    /// Waits for it to end and returns what it printed.
-    public func finish() -> ProcessResult {
+    /// Waits (on a thread of its own) for it to end and returns what it printed.
+    public func finish() async throws -> ProcessResult {
+        try await onOwnThread { self.finishBlocking() }
+    }
+
+    private func finishBlocking() -> ProcessResult {
         process.waitUntilExit()
         defer {
             try? FileManager.default.removeItem(atPath: outPath)

@@ -68,4 +68,60 @@ struct LocalGlusterRunnerTests {
         // bound: the suites run in parallel on 2 cores, so seconds of scheduling delay happen.)
         #expect(Date().timeIntervalSince(start) < 25)
     }
+
+    /// A stand-in "gluster" running `script` (sh), in a fresh directory; remove the directory after.
+    static func standIn(_ script: String) throws -> (folder: URL, path: String) {
+        let folder = try makeTemporaryDirectory()
+        let path = folder.appendingPathComponent("gluster").path
+        try "#!/bin/sh\n\(script)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        return (folder, path)
+    }
+
+    @Test func theCLIGetsScriptModeAndXMLFirstThenTheArgumentsAsGiven() async throws {
+        let (folder, path) = try Self.standIn(#"printf '%s|' "$@"; echo warning >&2; exit 2"#)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = try await LocalGlusterRunner(executable: path).run(["volume", "info", "a b;c"])
+        #expect(output.exitStatus == 2)  // a result, not an error
+        #expect(String(decoding: output.standardOutput, as: UTF8.self) == "--mode=script|--xml|volume|info|a b;c|")
+        #expect(output.standardError == "warning\n")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func outputPastTheLimitIsARunnerFailureNamingTheLimit() async throws {
+        let (folder, path) = try Self.standIn("exec yes '<cliOutput>'")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var runner = LocalGlusterRunner(executable: path, timeout: .seconds(60))
+        runner.standardOutputLimit = 1 << 16
+        await #expect {
+            try await runner.run(["volume", "info", "all"])
+        } throws: { error in
+            (error as? GlusterDriverError)?.code == .runnerFailed && "\(error)".contains("more than 65536 bytes on stdout")
+                && "\(error)".contains("standardOutputLimit")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aCLIKilledByASignalIsARunnerFailureNotAnExitStatus() async throws {
+        let (folder, path) = try Self.standIn("echo 'segfault here' >&2; kill -SEGV $$")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        await #expect {
+            try await LocalGlusterRunner(executable: path).run(["volume", "info", "all"])
+        } throws: { error in
+            (error as? GlusterDriverError)?.code == .runnerFailed && "\(error)".contains("killed by signal \(SIGSEGV)")
+                && "\(error)".contains("segfault here")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func cancellingTheTaskStopsTheCLI() async throws {
+        let (folder, path) = try Self.standIn("exec sleep 30")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let start = ContinuousClock.now
+        let task = Task { try await LocalGlusterRunner(executable: path).run(["volume", "info", "all"]) }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(ContinuousClock.now - start < .seconds(25))  // not the 30 s sleep
+    }
 }

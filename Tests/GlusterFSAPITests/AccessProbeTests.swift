@@ -39,32 +39,32 @@ struct AccessProbeTests {
     func changingTheAllowListTakesEffectWithoutARestart() async throws {
         let lab = try Lab.load()
         let volume = try lab.volume("access")
-        let original = try GlusterCLI.get(volume, "auth.ssl-allow")
-        defer { try? GlusterCLI.set(volume, "auth.ssl-allow", original) }
+        let original = try await GlusterCLI.get(volume, "auth.ssl-allow")
+        defer { try? GlusterCLI.setBlocking(volume, "auth.ssl-allow", original) }
         let client = try makeClient()
 
-        try GlusterCLI.set(volume, "auth.ssl-allow", "gluster-node-1,gshare-manager,tenant-a,tenant-b")
+        try await GlusterCLI.set(volume, "auth.ssl-allow", "gluster-node-1,gshare-manager,tenant-a,tenant-b")
         let admitted = try await eventually { try await client.probe(try lab.connection("access", as: "tenant-b")).outcome == .ok }
         #expect(admitted == 1, "tenant-b should get in at once after being added (attempts: \(String(describing: admitted)))")
 
-        try GlusterCLI.set(volume, "auth.ssl-allow", "gluster-node-1,gshare-manager,tenant-b")
+        try await GlusterCLI.set(volume, "auth.ssl-allow", "gluster-node-1,gshare-manager,tenant-b")
         let refused = try await eventually {
             try await client.probe(try lab.connection("access", as: "tenant-a")).outcome == .refusedByAuthAllow
         }
         #expect(refused == 1, "tenant-a should be refused at once after being removed (attempts: \(String(describing: refused)))")
 
-        try GlusterCLI.set(volume, "auth.ssl-allow", original)
+        try await GlusterCLI.set(volume, "auth.ssl-allow", original)
         let restored = try await client.probe(try lab.connection("access", as: "tenant-a"))
         #expect(restored.outcome == .ok, "\(restored.message)")
-        #expect(try GlusterCLI.get(volume, "auth.ssl-allow") == original)
+        #expect(try await GlusterCLI.get(volume, "auth.ssl-allow") == original)
     }
 
     @Test(.timeLimit(.minutes(2)))
     func aTenantRemovedWhileConnectedIsCutOffAndReportedAsRefused() async throws {
         let lab = try Lab.load()
         let volume = try lab.volume("access")
-        let original = try GlusterCLI.get(volume, "auth.ssl-allow")
-        defer { try? GlusterCLI.set(volume, "auth.ssl-allow", original) }
+        let original = try await GlusterCLI.get(volume, "auth.ssl-allow")
+        defer { try? GlusterCLI.setBlocking(volume, "auth.ssl-allow", original) }
         let client = try makeClient()
         let clock = ContinuousClock()
         let removedAt = Mutex<ContinuousClock.Instant?>(nil)
@@ -74,7 +74,7 @@ struct AccessProbeTests {
             try await client.fill(try lab.connection("access", as: "tenant-a"), files: 50_000, directories: 10, under: "/dynamic-auth") {
                 _ in
                 guard removedAt.withLock({ $0 == nil }) else { return }
-                try? GlusterCLI.set(volume, "auth.ssl-allow", "gluster-node-1,gshare-manager")
+                try? GlusterCLI.setBlocking(volume, "auth.ssl-allow", "gluster-node-1,gshare-manager")
                 removedAt.withLock { $0 = clock.now }
             }
         }
@@ -84,7 +84,7 @@ struct AccessProbeTests {
         #expect(cutOff < .seconds(10))
         print("tenant-a cut off and reported refused \(cutOff) after leaving auth.ssl-allow")
 
-        try GlusterCLI.set(volume, "auth.ssl-allow", original)
+        try await GlusterCLI.set(volume, "auth.ssl-allow", original)
         let cleanup = try await client.wipe(try lab.connection("access", as: "gshare-manager"))
         #expect(cleanup.isComplete)
     }

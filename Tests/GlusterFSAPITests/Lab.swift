@@ -40,8 +40,18 @@ enum GlusterCLI {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
     @discardableResult
-    static func run(_ arguments: [String]) throws -> String {
-        let result = try runProcess(executable, ["--mode=script"] + arguments)
+    static func run(_ arguments: [String]) async throws -> String {
+        let result = try await runProcess(executable, ["--mode=script"] + arguments)
+        guard result.status == 0 else {
+            throw Failure(description: "gluster \(arguments.joined(separator: " ")) exited \(result.status): \(result.stdout)\(result.stderr)")
+        }
+        return result.stdout
+    }
+
+    /// ``run(_:)`` blocking the calling thread: only for clean-up in a `defer`.
+    @discardableResult
+    static func runBlocking(_ arguments: [String]) throws -> String {
+        let result = try runProcessBlocking(executable, ["--mode=script"] + arguments)
         guard result.status == 0 else {
             throw Failure(description: "gluster \(arguments.joined(separator: " ")) exited \(result.status): \(result.stdout)\(result.stderr)")
         }
@@ -49,8 +59,8 @@ enum GlusterCLI {
     }
 
     /// A volume option's current value (`volume get`).
-    static func get(_ volume: String, _ option: String) throws -> String {
-        let output = try run(["volume", "get", volume, option])
+    static func get(_ volume: String, _ option: String) async throws -> String {
+        let output = try await run(["volume", "get", volume, option])
         for line in output.split(separator: "\n") {
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             if fields.count >= 2, fields[0] == option { return String(fields[1]) }
@@ -58,8 +68,13 @@ enum GlusterCLI {
         throw Failure(description: "gluster volume get \(volume) \(option): no value in \(output)")
     }
 
-    static func set(_ volume: String, _ option: String, _ value: String) throws {
-        try run(["volume", "set", volume, option, value])
+    /// ``set(_:_:_:)`` blocking the calling thread: only for clean-up in a `defer`.
+    static func setBlocking(_ volume: String, _ option: String, _ value: String) throws {
+        try runBlocking(["volume", "set", volume, option, value])
+    }
+
+    static func set(_ volume: String, _ option: String, _ value: String) async throws {
+        try await run(["volume", "set", volume, option, value])
     }
 }
 

@@ -88,7 +88,7 @@ struct WipeTests {
             }
         }
         _ = await eventually(timeout: .seconds(60), every: .milliseconds(5)) { firstReport.withLock { $0 != nil } }
-        interrupted.cancel()  // the client kills the worker by its PID
+        interrupted.cancel()  // the client kills the worker (SIGKILL through its pidfd)
         await #expect(throws: GlusterFSError(.cancelled, operation: "wipe")) { try await interrupted.value }
         let atInterruption = try #require(firstReport.withLock { $0 })
         let halfway = try await Self.leftovers(lab, client: client)
@@ -114,13 +114,13 @@ struct WipeTests {
         let volume = try lab.volume("wipe")
         let client = try makeClient()
         let manager = try lab.connection("wipe", as: "gshare-manager")
-        try GlusterCLI.set(volume, "features.trash", "on")
+        try await GlusterCLI.set(volume, "features.trash", "on")
         defer {
             // GlusterFS 10.3 cannot switch the trash translator off live: the running brick
             // goes on moving unlinked files to /.trashcan until it restarts (~1 s).
-            _ = try? GlusterCLI.run(["volume", "reset", volume, "features.trash"])
-            _ = try? GlusterCLI.run(["volume", "stop", volume])
-            _ = try? GlusterCLI.run(["volume", "start", volume])
+            _ = try? GlusterCLI.runBlocking(["volume", "reset", volume, "features.trash"])
+            _ = try? GlusterCLI.runBlocking(["volume", "stop", volume])
+            _ = try? GlusterCLI.runBlocking(["volume", "start", volume])
         }
         let trashcan = try #require(await eventually {
             try await client.walk(manager).entries.contains { $0.path == "/.trashcan" }

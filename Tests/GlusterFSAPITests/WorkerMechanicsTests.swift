@@ -45,8 +45,8 @@ struct WorkerMechanicsTests {
         #expect(client.workerPath == workerURL.path)
     }
 
-    @Test func theWorkerAnswersABadRequestWithAFailedResult() throws {
-        let result = try runWorker(stdin: "not json")
+    @Test func theWorkerAnswersABadRequestWithAFailedResult() async throws {
+        let result = try await runWorker(stdin: "not json")
         #expect(result.status == 2)
         let message = try JSONDecoder().decode(WorkerMessage.self, from: Data(result.stdout.utf8))
         #expect(message.event == "result")
@@ -122,12 +122,69 @@ struct WorkerMechanicsTests {
         withExtendedLifetime(listener) {}
     }
 
+    /// A stand-in worker running `script` (sh); remove its directory after.
+    func standInWorker(_ script: String) throws -> (directory: URL, client: IsolatedGlusterClient) {
+        let directory = try makeTemporaryDirectory()
+        let path = directory.appendingPathComponent("stand-in-worker")
+        try Data("#!/bin/sh\n\(script)\n".utf8).write(to: path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path.path)
+        return (directory, try IsolatedGlusterClient(workerPath: path))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aWorkerThatWritesSomethingElseIsAWorkerFailureQuotingItAndItsStderr() async throws {
+        let (directory, client) = try standInWorker("cat >/dev/null; echo hello; echo 'bad things' >&2; exit 3")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let connection = GlusterConnection(address: GlusterVolumeAddress(host: "127.0.0.3", volume: "v"), identity: nil)
+        let error = await #expect(throws: GlusterFSError.self) { try await client.probe(connection) }
+        #expect(error?.code == .workerFailed)
+        #expect(error?.message.contains("exited with status 3") == true)
+        #expect(error?.message.contains("not a protocol line: hello") == true)
+        #expect(error?.message.contains("bad things") == true)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aWorkerThatCannotBeStartedIsUnavailableNotFailed() async throws {
+        let (directory, client) = try standInWorker("exit 0")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Found at first, then no longer executable by the time it is run.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: client.workerPath)
+        let connection = GlusterConnection(address: GlusterVolumeAddress(host: "127.0.0.3", volume: "v"), identity: nil)
+        let error = await #expect(throws: GlusterFSError.self) { try await client.probe(connection) }
+        #expect(error?.code == .workerUnavailable)
+        #expect(error?.path == client.workerPath)
+        #expect(error?.message.contains("cannot start the worker") == true)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func anEndlessLineFromTheWorkerIsAWorkerFailureNotACrash() async throws {
+        let (directory, client) = try standInWorker("yes | tr -d '\\n'")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let connection = GlusterConnection(address: GlusterVolumeAddress(host: "127.0.0.3", volume: "v"), identity: nil)
+        let error = await #expect(throws: GlusterFSError.self) { try await client.statvfs(connection, deadline: .seconds(30)) }
+        #expect(error?.code == .workerFailed)
+        #expect(error?.message.contains("line of more than \(16 << 20) bytes") == true)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aResultCountsEvenWhenTheWorkerLingersAfterIt() async throws {
+        let (directory, client) = try standInWorker(#"echo '{"event":"result","outcome":"ok","probeBytes":5}'; exec sleep 30"#)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var quick = client
+        quick.killGrace = .milliseconds(100)
+        let connection = GlusterConnection(address: GlusterVolumeAddress(host: "127.0.0.3", volume: "v"), identity: nil)
+        let result = try await quick.probe(connection, deadline: .milliseconds(300))
+        #expect(result.outcome == .ok)
+        #expect(result.bytesVerified == 5)
+        #expect(result.elapsed < .seconds(20))  // killed at the deadline, not after the 30 s sleep
+    }
+
     /// Runs the worker with `stdin` as its input.
-    func runWorker(stdin: String) throws -> ProcessResult {
+    func runWorker(stdin: String) async throws -> ProcessResult {
         let input = try makeTemporaryDirectory().appendingPathComponent("request.json")
         try Data(stdin.utf8).write(to: input)
         defer { try? FileManager.default.removeItem(at: input.deletingLastPathComponent()) }
-        return try runProcess("/bin/sh", ["-c", "exec \"$0\" < \"$1\"", workerURL.path, input.path])
+        return try await runProcess("/bin/sh", ["-c", "exec \"$0\" < \"$1\"", workerURL.path, input.path])
     }
 }
 

@@ -36,7 +36,7 @@ struct OpenSSLDifferentialTests {
     static let opensslPath = ["/usr/bin/openssl", "/usr/local/bin/openssl"].first { FileManager.default.isExecutableFile(atPath: $0) }!
 
     @Test(arguments: CorpusManifest.verdictCases)
-    func strictLayerAgreesWithOpenSSLVerify(_ corpusCase: CorpusManifest.Case) throws {
+    func strictLayerAgreesWithOpenSSLVerify(_ corpusCase: CorpusManifest.Case) async throws {
         let report = try corpusCase.verify()
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -62,7 +62,7 @@ struct OpenSSLDifferentialTests {
         }
         arguments.append(leafFile.path)
 
-        let result = try runProcess(Self.opensslPath, arguments)
+        let result = try await runProcess(Self.opensslPath, arguments)
         let opensslAccepts = result.status == 0 && result.stdout.contains(": OK")
         let gshareCodes = Set(report.errors.map(\.code.rawValue))
 

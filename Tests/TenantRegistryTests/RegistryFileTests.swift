@@ -18,7 +18,7 @@ struct RegistryFileTests {
         #expect(try mode(of: registry.path) == 0o600)
     }
 
-    @Test func anEmptyFileIsMigratedToTheCurrentSchema() throws {
+    @Test func anEmptyFileIsMigratedToTheCurrentSchema() async throws {
         let folder = try stateFolder()
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = folder + "/gshare.sqlite"
@@ -26,15 +26,15 @@ struct RegistryFileTests {
         let registry = try TenantRegistry(stateDirectory: folder)
         #expect(try registry.tenants().isEmpty)
         #expect(try registry.audit().isEmpty)
-        let applied = try runProcess("/usr/bin/env", ["python3", "-c", "import sqlite3,sys; print([r[0] for r in sqlite3.connect(sys.argv[1]).execute('select identifier from grdb_migrations')])", path])
+        let applied = try await runProcess("/usr/bin/env", ["python3", "-c", "import sqlite3,sys; print([r[0] for r in sqlite3.connect(sys.argv[1]).execute('select identifier from grdb_migrations')])", path])
         #expect(applied.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "['v1']", "\(applied.stderr)")
     }
 
-    @Test func aDatabaseFromANewerGshareIsRefusedAndLeftByteIdentical() throws {
+    @Test func aDatabaseFromANewerGshareIsRefusedAndLeftByteIdentical() async throws {
         let folder = try stateFolder()
         let path = try TenantRegistry(stateDirectory: folder).path
         // a newer gshare applied a migration this build does not know
-        let newer = try runProcess(
+        let newer = try await runProcess(
             "/usr/bin/env",
             ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"insert into grdb_migrations values ('v2-quotas')\"); c.execute('create table quotas (x)'); c.commit()", path])
         #expect(newer.status == 0, "\(newer.stderr)")

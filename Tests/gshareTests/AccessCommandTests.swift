@@ -16,25 +16,25 @@ struct AccessCommandTests {
     typealias Identity = LabDescription.Identity
     typealias Lab = LabDescription
 
-    static func accessTest(_ volume: String, as identity: Identity, _ extra: String...) throws -> ProcessResult {
-        try runProcess(
+    static func accessTest(_ volume: String, as identity: Identity, _ extra: String...) async throws -> ProcessResult {
+        try await runProcess(
             EndToEndTests.binary,
             ["access", "test", volume, "--cert", identity.cert, "--key", identity.key, "--ca", identity.ca] + extra)
     }
 
     @Test(.timeLimit(.minutes(1)))
-    func aListedTenantIsAllowedAndExitsZero() throws {
+    func aListedTenantIsAllowedAndExitsZero() async throws {
         let lab = try Lab.load()
-        let result = try Self.accessTest("\(lab.host):/\(try lab.volume("access"))", as: try lab.identity(named: "tenant-a"))
+        let result = try await Self.accessTest("\(lab.host):/\(try lab.volume("access"))", as: try lab.identity(named: "tenant-a"))
         #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
         #expect(result.stdout.hasPrefix("\"tenant-a\" on \(lab.host):/\(try lab.volume("access")): ALLOWED"))
     }
 
     @Test(.timeLimit(.minutes(1)))
-    func anUnlistedTenantIsRefusedQuicklyAndExitsOne() throws {
+    func anUnlistedTenantIsRefusedQuicklyAndExitsOne() async throws {
         let lab = try Lab.load()
         let start = Date()
-        let result = try Self.accessTest("\(lab.host):/\(try lab.volume("access"))", as: try lab.identity(named: "tenant-b"), "--json")
+        let result = try await Self.accessTest("\(lab.host):/\(try lab.volume("access"))", as: try lab.identity(named: "tenant-b"), "--json")
         #expect(Date().timeIntervalSince(start) < 19)  // before the 20 s deadline (outcome: refused, not timed out)
         #expect(result.status == 1)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -44,23 +44,23 @@ struct AccessCommandTests {
     }
 
     @Test(.timeLimit(.minutes(1)))
-    func aStoppedVolumeRefusesAndSaysSo() throws {
+    func aStoppedVolumeRefusesAndSaysSo() async throws {
         let lab = try Lab.load()
-        let result = try Self.accessTest("\(lab.host):/\(try lab.volume("stopped"))", as: try lab.identity(named: "tenant-a"))
+        let result = try await Self.accessTest("\(lab.host):/\(try lab.volume("stopped"))", as: try lab.identity(named: "tenant-a"))
         #expect(result.status == 1)
         #expect(result.stdout.contains("REFUSED — the volume is not started"))
     }
 
     @Test(.timeLimit(.minutes(1)))
-    func anUnreachableGlusterdCannotRun() throws {
+    func anUnreachableGlusterdCannotRun() async throws {
         let lab = try Lab.load()
-        let result = try Self.accessTest("127.0.0.3:/\(try lab.volume("access"))", as: try lab.identity(named: "tenant-a"))
+        let result = try await Self.accessTest("127.0.0.3:/\(try lab.volume("access"))", as: try lab.identity(named: "tenant-a"))
         #expect(result.status == 2)
         #expect(result.stdout.contains("COULD NOT RUN — nothing answers at glusterd"))
     }
 
-    @Test func missingIdentityFilesCannotRunAndAreNamed() throws {
-        let result = try runProcess(
+    @Test func missingIdentityFilesCannotRunAndAreNamed() async throws {
+        let result = try await runProcess(
             EndToEndTests.binary,
             ["access", "test", "127.0.0.2:/gshare-test-access", "--cert", "/nonexistent/c.pem", "--key", "/nonexistent/k", "--ca", "/nonexistent/ca"])
         #expect(result.status == 2)

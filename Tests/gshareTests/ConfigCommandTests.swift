@@ -22,9 +22,9 @@ struct ConfigCommandTests {
         func remove() { try? FileManager.default.removeItem(at: folder) }
     }
 
-    static func gshare(_ arguments: String..., in directory: URL? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+    static func gshare(_ arguments: String..., in directory: URL? = nil, environment: [String: String] = [:]) async throws -> ProcessResult {
         // A GSHARE_CONFIG set around the tests must not leak into them.
-        try runProcess(EndToEndTests.binary, arguments, in: directory, environment: ["GSHARE_CONFIG": ""].merging(environment) { $1 })
+        try await runProcess(EndToEndTests.binary, arguments, in: directory, environment: ["GSHARE_CONFIG": ""].merging(environment) { $1 })
     }
 
     static func json(_ result: ProcessResult) throws -> [String: Any] {
@@ -38,10 +38,10 @@ struct ConfigCommandTests {
         tenant_ca = "tenant.pem"
         """
 
-    @Test func aValidFileExitsZeroAndMasksTheInlinePassword() throws {
+    @Test func aValidFileExitsZeroAndMasksTheInlinePassword() async throws {
         let site = try Site(Self.valid)
         defer { site.remove() }
-        let result = try Self.gshare("config", "check", "--config", site.file)
+        let result = try await Self.gshare("config", "check", "--config", site.file)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("\(site.file): valid (given with --config)\n"))
         #expect(result.stdout.contains("glusterfs_server_password:      ***inline***"))
@@ -51,10 +51,10 @@ struct ConfigCommandTests {
         #expect(result.stderr.contains("gshare: warning: glusterfs_server_password is written inline"))
     }
 
-    @Test func jsonGivesTheEffectiveConfigurationWithSecretsMasked() throws {
+    @Test func jsonGivesTheEffectiveConfigurationWithSecretsMasked() async throws {
         let site = try Site(Self.valid.replacingOccurrences(of: "\"hunter2-literal\"", with: "{ env = \"GSHARE_PW\" }"))
         defer { site.remove() }
-        let result = try Self.gshare("config", "check", "--config", site.file, "--json", environment: ["GSHARE_PW": "from-env-secret"])
+        let result = try await Self.gshare("config", "check", "--config", site.file, "--json", environment: ["GSHARE_PW": "from-env-secret"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!result.stdout.contains("from-env-secret"))
         let document = try Self.json(result)
@@ -71,19 +71,19 @@ struct ConfigCommandTests {
 
         let inline = try Site(Self.valid)
         defer { inline.remove() }
-        let masked = try Self.json(try Self.gshare("config", "check", "--config", inline.file, "--json"))
+        let masked = try Self.json(try await Self.gshare("config", "check", "--config", inline.file, "--json"))
         #expect((masked["config"] as? [String: Any])?["glusterfs_server_password"] as? String == "***inline***")
     }
 
-    @Test func anInvalidFileExitsTwoNamingTheKeyAndLine() throws {
+    @Test func anInvalidFileExitsTwoNamingTheKeyAndLine() async throws {
         let site = try Site("system_cns = [\"g1\"]\nglusterfs_targets = [\n    \"g1:/ok\",\n    \"g1;reboot:/v\",\n]\n")
         defer { site.remove() }
-        let result = try Self.gshare("config", "check", "--config", site.file)
+        let result = try await Self.gshare("config", "check", "--config", site.file)
         #expect(result.status == 2)
         #expect(result.stdout == "")
         #expect(result.stderr.hasPrefix("gshare: error: \(site.file):4:5: glusterfs_targets: \"g1;reboot:/v\" is not [user@]host[:port]:/volume"))
 
-        let json = try Self.gshare("config", "check", "--config", site.file, "--json")
+        let json = try await Self.gshare("config", "check", "--config", site.file, "--json")
         #expect(json.status == 2)
         let document = try Self.json(json)
         #expect(document["valid"] as? Bool == false)
@@ -92,49 +92,49 @@ struct ConfigCommandTests {
         #expect(error["line"] as? Int == 4 && error["key"] as? String == "glusterfs_targets")
     }
 
-    @Test func theEnvironmentVariableNamesTheFile() throws {
+    @Test func theEnvironmentVariableNamesTheFile() async throws {
         let site = try Site(Self.valid)
         defer { site.remove() }
-        let result = try Self.gshare("config", "check", "--json", environment: ["GSHARE_CONFIG": site.file])
+        let result = try await Self.gshare("config", "check", "--json", environment: ["GSHARE_CONFIG": site.file])
         #expect(result.status == 0, "\(result.stderr)")
         let file = try #require(try Self.json(result)["file"] as? [String: Any])
         #expect(file["path"] as? String == site.file && file["reason"] as? String == "environment")
     }
 
-    @Test func theFlagWinsOverTheEnvironment() throws {
+    @Test func theFlagWinsOverTheEnvironment() async throws {
         let site = try Site(Self.valid)
         defer { site.remove() }
-        let result = try Self.gshare("config", "check", "--config", site.file, environment: ["GSHARE_CONFIG": "/nonexistent/gshare.toml"])
+        let result = try await Self.gshare("config", "check", "--config", site.file, environment: ["GSHARE_CONFIG": "/nonexistent/gshare.toml"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("(given with --config)"))
     }
 
-    @Test func aFileInTheCurrentFolderIsFound() throws {
+    @Test func aFileInTheCurrentFolderIsFound() async throws {
         let site = try Site(Self.valid)
         defer { site.remove() }
-        let result = try Self.gshare("config", "check", in: site.folder)
+        let result = try await Self.gshare("config", "check", in: site.folder)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("valid (found in the current folder)"))
     }
 
     @Test(.enabled(if: !FileManager.default.fileExists(atPath: "/etc/gshare/gshare.toml")))
-    func noConfigurationAnywhereExitsTwoSayingWhereItLooked() throws {
+    func noConfigurationAnywhereExitsTwoSayingWhereItLooked() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try Self.gshare("config", "check", in: folder)
+        let result = try await Self.gshare("config", "check", in: folder)
         #expect(result.status == 2)
         #expect(result.stderr.contains("no configuration") && result.stderr.contains("/etc/gshare/gshare.toml"))
         #expect(result.stderr.contains("--config"))
     }
 
-    @Test func aMissingFileGivenWithTheFlagExitsTwo() throws {
-        let result = try Self.gshare("config", "check", "--config", "/nonexistent/gshare.toml")
+    @Test func aMissingFileGivenWithTheFlagExitsTwo() async throws {
+        let result = try await Self.gshare("config", "check", "--config", "/nonexistent/gshare.toml")
         #expect(result.status == 2)
         #expect(result.stderr.hasPrefix("gshare: error: /nonexistent/gshare.toml: cannot read the file"))
     }
 
-    @Test func helpSaysTheMountPointBaseIsUnused() throws {
-        let result = try Self.gshare("config", "check", "--help")
+    @Test func helpSaysTheMountPointBaseIsUnused() async throws {
+        let result = try await Self.gshare("config", "check", "--help")
         #expect(result.status == 0)
         #expect(result.stdout.contains("glusterfs_mount_point_base") && result.stdout.contains("libgfapi"))
         #expect(result.stdout.contains("--config"))

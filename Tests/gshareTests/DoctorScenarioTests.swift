@@ -14,25 +14,25 @@ extension ShareScenarioTests {
     }
 
     @Test(.timeLimit(.minutes(5)))
-    func doctorFindsWhatWasBrokenOnPurposeAndFixesOnlyTheSafeThings() throws {
+    func doctorFindsWhatWasBrokenOnPurposeAndFixesOnlyTheSafeThings() async throws {
         let volume = "gshare-pool-04-2G"
         let plain = try LabDescription.load().volume("plain")
         let base = try DriverLab(targets: [volume, plain])
-        try base.deleteAllShares()
+        try await base.deleteAllShares()
 
         // A tenant CA of this test's own: a valid tenant, one expiring in 10 days, one revoked.
         let pki = base.folder.appendingPathComponent("pki").path
-        func gshare(_ arguments: String...) throws -> ProcessResult {
-            try runProcess(EndToEndTests.binary, arguments, in: URL(fileURLWithPath: pki))
+        func gshare(_ arguments: String...) async throws -> ProcessResult {
+            try await runProcess(EndToEndTests.binary, arguments, in: URL(fileURLWithPath: pki))
         }
         try FileManager.default.createDirectory(atPath: pki, withIntermediateDirectories: true)
-        #expect(try gshare("pki", "init-ca", "--dir", "ca", "--cn", "doctor-tenant-root").status == 0)
+        #expect(try await gshare("pki", "init-ca", "--dir", "ca", "--cn", "doctor-tenant-root").status == 0)
         for (name, days) in [("tenant-ok", "365"), ("tenant-exp", "10"), ("tenant-rev", "365")] {
-            let issued = try gshare("pki", "issue", "--ca", "ca", "--cn", name, "--profile", "client", "--days", days, "--out", name)
+            let issued = try await gshare("pki", "issue", "--ca", "ca", "--cn", name, "--profile", "client", "--days", days, "--out", name)
             #expect(issued.status == 0, "\(issued.stderr)")
         }
-        #expect(try gshare("pki", "revoke", "--ca", "ca", "--cert", "tenant-rev/tenant-rev.pem").status == 0)
-        #expect(try gshare("pki", "crl", "--ca", "ca", "--out", "crl").status == 0)
+        #expect(try await gshare("pki", "revoke", "--ca", "ca", "--cert", "tenant-rev/tenant-rev.pem").status == 0)
+        #expect(try await gshare("pki", "crl", "--ca", "ca", "--out", "crl").status == 0)
 
         // The configuration: this CA as tenant_ca, its CRLs as tenant_crl_dir.
         var text = try String(contentsOfFile: base.config, encoding: .utf8)
@@ -41,27 +41,27 @@ extension ShareScenarioTests {
         try text.write(toFile: base.config, atomically: true, encoding: .utf8)
         let lab = base
 
-        let onboard = try lab.gshare(["tenant", "onboard"] + ["tenant-ok", "tenant-exp", "tenant-rev"].map { "\(pki)/\($0)/\($0).pem" })
+        let onboard = try await lab.gshare(["tenant", "onboard"] + ["tenant-ok", "tenant-exp", "tenant-rev"].map { "\(pki)/\($0)/\($0).pem" })
         #expect(onboard.status == 0, "\(onboard.stdout) \(onboard.stderr)")
-        let created = try lab.gshare("share", "create", "--name", "doctor", "--json")
+        let created = try await lab.gshare("share", "create", "--name", "doctor", "--json")
         #expect(created.status == 0, "\(created.stderr)")
-        defer { _ = try? lab.gshare("share", "delete", "doctor") }
+        defer { _ = try? lab.gshareBlocking("share", "delete", "doctor") }
         for tenant in ["tenant-ok", "tenant-rev", "tenant-exp"] {
-            #expect(try lab.gshare("access", "allow", "doctor", tenant).status == 0)
+            #expect(try await lab.gshare("access", "allow", "doctor", tenant).status == 0)
         }
-        #expect(try lab.gshare("access", "allow", "doctor", "--cn", "stranger").status == 0)
+        #expect(try await lab.gshare("access", "allow", "doctor", "--cn", "stranger").status == 0)
         // someone edits the list by hand: gshare's own CN and tenant-exp's grant gone
         let broken = "gluster-node-1,tenant-ok,tenant-rev,stranger"
-        #expect(try runProcess("/usr/sbin/gluster", ["--mode=script", "volume", "set", volume, "auth.ssl-allow", broken]).status == 0)
+        #expect(try await runProcess("/usr/sbin/gluster", ["--mode=script", "volume", "set", volume, "auth.ssl-allow", broken]).status == 0)
 
         // status: names from the registry, the stranger unknown
-        let status = try lab.json(try lab.gshare("status", "--json"))
+        let status = try lab.json(try await lab.gshare("status", "--json"))
         let share = try #require((status["shares"] as? [[String: Any]])?.first { $0["name"] as? String == "doctor" })
         let kinds = (share["entries"] as? [[String: Any]] ?? []).map { "\($0["name"] ?? ""):\($0["kind"] ?? ""):\($0["tenant"] ?? "-")" }
         #expect(kinds.contains("tenant-ok:tenant:tenant-ok") && kinds.contains("stranger:unknown:-"), "\(kinds)")
 
         // doctor: every problem made above, exit 1 (critical ones)
-        let diagnosis = try lab.gshare("doctor", "--json")
+        let diagnosis = try await lab.gshare("doctor", "--json")
         #expect(diagnosis.status == 1, "\(diagnosis.stderr)")
         let found = Self.codes(try lab.json(diagnosis))
         for code in ["tls-off", "allow-list-open", "system-cn-missing", "unknown-cn", "granted-access-missing", "tenant-cert-expiring", "revoked-tenant-listed"] {
@@ -69,17 +69,17 @@ extension ShareScenarioTests {
         }
 
         // --fix: the safe ones only — the system CN back, the revoked tenant out
-        let fixed = try lab.gshare("doctor", "--fix", "--json")
+        let fixed = try await lab.gshare("doctor", "--fix", "--json")
         #expect(fixed.status == 1, "tls-off on \(plain) is not safe to fix: \(fixed.stderr)")
-        let list = Set((try DriverLab.options(of: volume)["auth.ssl-allow"] ?? "").split(separator: ",").map(String.init))
+        let list = Set((try await DriverLab.options(of: volume)["auth.ssl-allow"] ?? "").split(separator: ",").map(String.init))
         #expect(list == ["gluster-node-1", "gshare-manager", "tenant-ok", "stranger"], "\(list)")
-        #expect(try DriverLab.options(of: plain)["server.ssl"] == nil, "doctor --fix must not restart or reconfigure TLS")
+        #expect(try await DriverLab.options(of: plain)["server.ssl"] == nil, "doctor --fix must not restart or reconfigure TLS")
         let after = Self.codes(try lab.json(fixed))
         #expect(!after.contains("system-cn-missing") && !after.contains("revoked-tenant-listed"), "\(after)")
         #expect(after.contains("tls-off") && after.contains("unknown-cn") && after.contains("granted-access-missing"))
 
         // each fix is in the audit log, made by the doctor workflow, with who ran it
-        let audit = try lab.json(try lab.gshare("audit", "--json"))
+        let audit = try lab.json(try await lab.gshare("audit", "--json"))
         let fixes = (audit["entries"] as? [[String: Any]] ?? []).filter { ($0["command"] as? [String] ?? []).contains("--fix") }
         let described = fixes.map { "\($0["result"] as? String ?? ""):\($0["message"] as? String ?? "")" }
         #expect(fixes.count == 2, "\(described)")

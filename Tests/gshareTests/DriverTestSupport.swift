@@ -22,13 +22,18 @@ struct DriverLab {
         config = try lab.writeConfig(targets: targets, stateDirectory: state, in: folder, extra: extra)
     }
 
-    func gshare(_ arguments: String..., trace: String? = nil) throws -> ProcessResult {
-        try gshare(arguments, trace: trace)
+    func gshare(_ arguments: String..., trace: String? = nil) async throws -> ProcessResult {
+        try await gshare(arguments, trace: trace)
     }
 
-    func gshare(_ arguments: [String], trace: String? = nil) throws -> ProcessResult {
+    /// ``gshare(_:trace:)`` blocking the calling thread: only for clean-up in a `defer`.
+    func gshareBlocking(_ arguments: String...) throws -> ProcessResult {
+        try runProcessBlocking(EndToEndTests.binary, arguments + ["--config", config], environment: ["GSHARE_GLUSTER_TRACE": ""])
+    }
+
+    func gshare(_ arguments: [String], trace: String? = nil) async throws -> ProcessResult {
         // --config wins over $GSHARE_CONFIG; an empty GSHARE_GLUSTER_TRACE means no trace.
-        try runProcess(EndToEndTests.binary, arguments + ["--config", config], environment: ["GSHARE_GLUSTER_TRACE": trace ?? ""])
+        try await runProcess(EndToEndTests.binary, arguments + ["--config", config], environment: ["GSHARE_GLUSTER_TRACE": trace ?? ""])
     }
 
     /// Starts `gshare ARGS --config CONFIG` without waiting for it.
@@ -41,28 +46,35 @@ struct DriverLab {
     }
 
     /// `gshare access test` as a lab identity: 0 in, 1 refused.
-    func accessTest(_ volume: String, as name: String) throws -> Int32 {
+    func accessTest(_ volume: String, as name: String) async throws -> Int32 {
         let identity = try lab.identity(named: name)
-        let result = try runProcess(
+        let result = try await runProcess(
             EndToEndTests.binary, ["access", "test", "\(lab.host):/\(volume)", "--cert", identity.cert, "--key", identity.key, "--ca", identity.ca])
         return result.status
     }
 
+    /// ``deleteAllShares()`` blocking the calling thread: only for clean-up in a `defer`.
+    func deleteAllSharesBlocking() throws {
+        let list = try gshareBlocking("share", "list", "--json")
+        let shares = list.status == 0 ? ((try json(list)["shares"] as? [[String: Any]]) ?? []) : []
+        for id in shares.compactMap({ $0["id"] as? String }) { _ = try gshareBlocking("share", "delete", id) }
+    }
+
     /// Deletes every share on this config's pool (leftovers of an interrupted run).
-    func deleteAllShares() throws {
-        let list = try gshare("share", "list", "--json")
+    func deleteAllShares() async throws {
+        let list = try await gshare("share", "list", "--json")
         guard list.status == 0 else { Issue.record("share list failed: \(list.stderr)"); return }
         let shares = (try json(list)["shares"] as? [[String: Any]]) ?? []
         for share in shares {
             guard let id = share["id"] as? String else { continue }
-            let deleted = try gshare("share", "delete", id)
+            let deleted = try await gshare("share", "delete", id)
             #expect(deleted.status == 0, "cleanup delete \(id): \(deleted.stderr)")
         }
     }
 
     /// `gluster volume info VOLUME`'s options, read with the real CLI.
-    static func options(of volume: String) throws -> [String: String] {
-        let result = try runProcess("/usr/sbin/gluster", ["--mode=script", "--xml", "volume", "info", volume])
+    static func options(of volume: String) async throws -> [String: String] {
+        let result = try await runProcess("/usr/sbin/gluster", ["--mode=script", "--xml", "volume", "info", volume])
         var options: [String: String] = [:]
         let text = result.stdout
         var rest = text[...]

@@ -18,12 +18,12 @@ struct EndToEndTests {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? besideTests
     }()
 
-    static func gshare(_ arguments: String...) throws -> ProcessResult { try runProcess(binary, arguments) }
+    static func gshare(_ arguments: String...) async throws -> ProcessResult { try await runProcess(binary, arguments) }
 
     static let at = "2026-06-01T00:00:00Z"
 
-    @Test func aValidCertificateExitsZeroAndNamesTheTenant() throws {
-        let result = try Self.gshare(
+    @Test func aValidCertificateExitsZeroAndNamesTheTenant() async throws {
+        let result = try await Self.gshare(
             "cert", "verify", Self.corpus("cases/good-p256.pem"), "--ca", Self.corpus("ca/tenant-root.pem"),
             "--untrusted", Self.corpus("ca/tenant-int.pem"), "--at", Self.at)
         #expect(result.status == 0)
@@ -36,8 +36,8 @@ struct EndToEndTests {
             """)
     }
 
-    @Test func anInvalidCertificateExitsOneWithEveryReasonAndFix() throws {
-        let result = try Self.gshare(
+    @Test func anInvalidCertificateExitsOneWithEveryReasonAndFix() async throws {
+        let result = try await Self.gshare(
             "cert", "verify", Self.corpus("cases/eku-server-only.pem"), "--ca", Self.corpus("ca/tenant-root.pem"),
             "--untrusted", Self.corpus("ca/tenant-int.pem"), "--at", Self.at)
         #expect(result.status == 1)
@@ -49,8 +49,8 @@ struct EndToEndTests {
         #expect(result.stdout.contains("fix: issue it with extendedKeyUsage clientAuth"))
     }
 
-    @Test func aMissingFileExitsTwoWithAClearMessage() throws {
-        let result = try Self.gshare(
+    @Test func aMissingFileExitsTwoWithAClearMessage() async throws {
+        let result = try await Self.gshare(
             "cert", "verify", "/nonexistent/tenant.pem", "--ca", Self.corpus("ca/tenant-root.pem"), "--at", Self.at)
         #expect(result.status == 2)
         #expect(result.stdout == "")
@@ -58,22 +58,22 @@ struct EndToEndTests {
         #expect(result.stderr == "gshare: error: /nonexistent/tenant.pem: cannot open: No such file or directory\n  fix: check the path\n")
     }
 
-    @Test func aMissingCAFileExitsTwoBeforeJudgingAnything() throws {
-        let result = try Self.gshare("cert", "verify", Self.corpus("cases/good-p256.pem"), "--ca", "/nonexistent/ca.pem")
+    @Test func aMissingCAFileExitsTwoBeforeJudgingAnything() async throws {
+        let result = try await Self.gshare("cert", "verify", Self.corpus("cases/good-p256.pem"), "--ca", "/nonexistent/ca.pem")
         #expect(result.status == 2)
         #expect(result.stdout == "")
         #expect(result.stderr.contains("/nonexistent/ca.pem: cannot open"))
     }
 
-    @Test func aBadTimeExitsTwoAndShowsTheFormat() throws {
-        let result = try Self.gshare(
+    @Test func aBadTimeExitsTwoAndShowsTheFormat() async throws {
+        let result = try await Self.gshare(
             "cert", "verify", Self.corpus("cases/good-p256.pem"), "--ca", Self.corpus("ca/tenant-root.pem"), "--at", "tomorrow")
         #expect(result.status == 2)
         #expect(result.stderr.contains("not an RFC 3339 time") && result.stderr.contains("2026-06-01T00:00:00Z"))
     }
 
-    @Test func jsonGivesAStableResultPerFileAndCounts() throws {
-        let result = try Self.gshare(
+    @Test func jsonGivesAStableResultPerFileAndCounts() async throws {
+        let result = try await Self.gshare(
             "cert", "verify", Self.corpus("cases/good-p256.pem"), Self.corpus("cases/cn-nul.pem"), Self.corpus("cases/garbage.pem"),
             "--ca", Self.corpus("ca/tenant-root.pem"), "--untrusted", Self.corpus("ca/tenant-int.pem"), "--at", Self.at, "--json")
         #expect(result.status == 2)
@@ -90,33 +90,33 @@ struct EndToEndTests {
         #expect((results[2]["error"] as? [String: Any])?["code"] as? String == "not-a-certificate")
     }
 
-    @Test func aListOfFilesIsJudgedLikeArguments() throws {
+    @Test func aListOfFilesIsJudgedLikeArguments() async throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let list = directory.appendingPathComponent("leaves.txt")
         try [Self.corpus("cases/good-p256.pem"), Self.corpus("cases/expired.pem"), ""].joined(separator: "\n")
             .write(to: list, atomically: true, encoding: .utf8)
-        let result = try Self.gshare(
+        let result = try await Self.gshare(
             "cert", "verify", Self.corpus("cases/good-ed25519.pem"), "--leaves-from", list.path, "--ca", Self.corpus("ca/tenant-root.pem"),
             "--untrusted", Self.corpus("ca/tenant-int.pem"), "--at", Self.at)
         #expect(result.status == 1)
         #expect(result.stdout.hasSuffix("2 valid, 1 invalid, 0 could not be verified\n"))
         #expect(result.stdout.contains("\(Self.corpus("cases/expired.pem")): INVALID"))
 
-        let missing = try Self.gshare("cert", "verify", "--leaves-from", "/nonexistent/list", "--ca", Self.corpus("ca/tenant-root.pem"))
+        let missing = try await Self.gshare("cert", "verify", "--leaves-from", "/nonexistent/list", "--ca", Self.corpus("ca/tenant-root.pem"))
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("/nonexistent/list: cannot read the list of certificate files"))
     }
 
-    @Test func inspectShowsTheGlusterFSNameAndWarnsLoudlyWhenItDiffers() throws {
-        let result = try Self.gshare("cert", "inspect", Self.corpus("cases/cn-nul.pem"))
+    @Test func inspectShowsTheGlusterFSNameAndWarnsLoudlyWhenItDiffers() async throws {
+        let result = try await Self.gshare("cert", "inspect", Self.corpus("cases/cn-nul.pem"))
         #expect(result.status == 0)
         #expect(result.stdout.contains("GlusterFS name:     \"admin\""))
         #expect(result.stdout.contains("!! WARNING: GlusterFS does NOT see the decoded CN \"admin\\x00.evil\""))
     }
 
-    @Test func inspectShowsEveryField() throws {
-        let result = try Self.gshare("cert", "inspect", Self.corpus("cases/good-one-intermediate.pem"))
+    @Test func inspectShowsEveryField() async throws {
+        let result = try await Self.gshare("cert", "inspect", Self.corpus("cases/good-one-intermediate.pem"))
         #expect(result.status == 0)
         for field in ["Subject:", "Issuer:", "Serial:", "Valid:", "Public key:", "Signature:", "SANs:", "Basic constraints:",
                       "Key usage:", "Extended key usage:", "SHA-256:", "GlusterFS name:", "certificate 2 of 2"] {
@@ -124,8 +124,8 @@ struct EndToEndTests {
         }
     }
 
-    @Test func inspectOfGarbageExitsTwo() throws {
-        let result = try Self.gshare("cert", "inspect", Self.corpus("cases/garbage.pem"))
+    @Test func inspectOfGarbageExitsTwo() async throws {
+        let result = try await Self.gshare("cert", "inspect", Self.corpus("cases/garbage.pem"))
         #expect(result.status == 2)
         #expect(result.stderr.hasPrefix("gshare: error: \(Self.corpus("cases/garbage.pem")): the file is neither PEM"))
     }

@@ -10,11 +10,11 @@ import Testing
 /// `gshare pki …` run as the built binary, each test in its own temporary folder.
 @Suite("gshare pki, end to end")
 struct PKICommandTests {
-    static func gshare(_ arguments: String...) throws -> ProcessResult { try runProcess(EndToEndTests.binary, arguments) }
+    static func gshare(_ arguments: String...) async throws -> ProcessResult { try await runProcess(EndToEndTests.binary, arguments) }
 
     /// Runs the binary with `directory` as its current folder (for defaults relative to it).
-    static func gshare(in directory: URL, _ arguments: String...) throws -> ProcessResult {
-        try runProcess(EndToEndTests.binary, arguments, in: directory)
+    static func gshare(in directory: URL, _ arguments: String...) async throws -> ProcessResult {
+        try await runProcess(EndToEndTests.binary, arguments, in: directory)
     }
 
     static func json(_ result: ProcessResult) throws -> [String: Any] {
@@ -36,13 +36,13 @@ struct PKICommandTests {
         var nodeRoot: String { path + "/node-root" }
         var nodeInt: String { path + "/node-int" }
 
-        init() throws {
+        init() async throws {
             folder = try makeTemporaryDirectory()
             for arguments in [
                 ["pki", "init-ca", "--dir", tenantRoot], ["pki", "init-ca", "--dir", tenantInt, "--parent", tenantRoot],
                 ["pki", "init-ca", "--dir", nodeRoot, "--cn", "Test Node Root"], ["pki", "init-ca", "--dir", nodeInt, "--parent", nodeRoot],
             ] {
-                let result = try runProcess(EndToEndTests.binary, arguments)
+                let result = try await runProcess(EndToEndTests.binary, arguments)
                 #expect(result.status == 0, "\(arguments): \(result.stderr)")
             }
         }
@@ -52,11 +52,11 @@ struct PKICommandTests {
 
     // MARK: - init-ca
 
-    @Test func initCAMakesARootWithEveryFileAndAPrivateKey() throws {
+    @Test func initCAMakesARootWithEveryFileAndAPrivateKey() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let root = folder.path + "/tenant-root"
-        let result = try Self.gshare("pki", "init-ca", "--dir", root)
+        let result = try await Self.gshare("pki", "init-ca", "--dir", root)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr == "")
         #expect(result.stdout.hasPrefix("Created a root CA in \(root)\n"))
@@ -70,11 +70,11 @@ struct PKICommandTests {
         #expect(result.stdout.contains("the CA's private key, mode 0600"))
     }
 
-    @Test func initCAWithAParentMakesAnIntermediateAndSaysSoInJSON() throws {
+    @Test func initCAWithAParentMakesAnIntermediateAndSaysSoInJSON() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        #expect(try Self.gshare("pki", "init-ca", "--dir", folder.path + "/root", "--cn", "Test Root", "--key-type", "p384").status == 0)
-        let result = try Self.gshare("pki", "init-ca", "--dir", folder.path + "/int", "--parent", folder.path + "/root", "--json")
+        #expect(try await Self.gshare("pki", "init-ca", "--dir", folder.path + "/root", "--cn", "Test Root", "--key-type", "p384").status == 0)
+        let result = try await Self.gshare("pki", "init-ca", "--dir", folder.path + "/int", "--parent", folder.path + "/root", "--json")
         #expect(result.status == 0, "\(result.stderr)")
         let document = try Self.json(result)
         #expect(document["role"] as? String == "intermediate")
@@ -90,23 +90,23 @@ struct PKICommandTests {
         #expect(record.contains("\tgshare int CA\tintermediate-ca\t"))
     }
 
-    @Test func anExistingCAFolderIsRefusedAndLeftUntouched() throws {
+    @Test func anExistingCAFolderIsRefusedAndLeftUntouched() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let root = folder.path + "/root"
-        #expect(try Self.gshare("pki", "init-ca", "--dir", root).status == 0)
+        #expect(try await Self.gshare("pki", "init-ca", "--dir", root).status == 0)
         let before = try ["ca.pem", "ca.key", "ca.json"].map { try Data(contentsOf: URL(fileURLWithPath: "\(root)/\($0)")) }
-        let result = try Self.gshare("pki", "init-ca", "--dir", root, "--cn", "Another Root")
+        let result = try await Self.gshare("pki", "init-ca", "--dir", root, "--cn", "Another Root")
         #expect(result.status == 1)
         #expect(result.stdout == "")
         #expect(result.stderr.hasPrefix("gshare: error: \(root): already holds a CA"))
         #expect(try ["ca.pem", "ca.key", "ca.json"].map { try Data(contentsOf: URL(fileURLWithPath: "\(root)/\($0)")) } == before)
     }
 
-    @Test func aParentThatIsNotACACannotRun() throws {
+    @Test func aParentThatIsNotACACannotRun() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try Self.gshare("pki", "init-ca", "--dir", folder.path + "/int", "--parent", folder.path + "/missing", "--json")
+        let result = try await Self.gshare("pki", "init-ca", "--dir", folder.path + "/int", "--parent", folder.path + "/missing", "--json")
         #expect(result.status == 2)
         #expect(result.stderr.contains("\(folder.path)/missing: is not a folder"))
         #expect((try Self.json(result)["error"] as? [String: Any])?["code"] as? String == "not-a-ca")
@@ -115,11 +115,11 @@ struct PKICommandTests {
 
     // MARK: - issue
 
-    @Test func aClientAndANodeGetTheGlusterFSLayoutAndTheClientVerifies() throws {
-        let pki = try Hierarchies()
+    @Test func aClientAndANodeGetTheGlusterFSLayoutAndTheClientVerifies() async throws {
+        let pki = try await Hierarchies()
         defer { pki.remove() }
         let client = pki.path + "/out/tenant-a"
-        let issued = try Self.gshare(
+        let issued = try await Self.gshare(
             "pki", "issue", "--ca", pki.tenantInt, "--cn", "tenant-a", "--profile", "client", "--peer-ca", pki.nodeRoot + "/ca.pem",
             "--out", client)
         #expect(issued.status == 0, "\(issued.stderr)")
@@ -129,7 +129,7 @@ struct PKICommandTests {
         #expect(issued.stdout.contains("Recorded in \(pki.tenantInt)/issued.tsv"))
 
         let node = pki.path + "/out/node-1"
-        let nodeResult = try Self.gshare(
+        let nodeResult = try await Self.gshare(
             "pki", "issue", "--ca", pki.nodeInt, "--cn", "node-1", "--profile", "node", "--san", "DNS:node-1", "--san", "IP:192.0.2.10",
             "--peer-ca", pki.tenantRoot + "/ca.pem", "--out", node, "--key-type", "ed25519")
         #expect(nodeResult.status == 0, "\(nodeResult.stderr)")
@@ -148,7 +148,7 @@ struct PKICommandTests {
         #expect(try Certificate.load(fromFile: client + "/glusterfs/glusterfs.ca").map(\.subject) == ["CN=Test Node Root"])
         #expect(try Certificate.load(fromFile: node + "/glusterfs/glusterfs.ca").map(\.subject) == ["CN=Test Node Root", "CN=gshare tenant-root CA"])
 
-        let verified = try Self.gshare("cert", "verify", client + "/glusterfs/glusterfs.pem", "--ca", pki.tenantRoot + "/ca.pem")
+        let verified = try await Self.gshare("cert", "verify", client + "/glusterfs/glusterfs.pem", "--ca", pki.tenantRoot + "/ca.pem")
         #expect(verified.status == 0, "\(verified.stdout)")
         #expect(verified.stdout.contains("VALID — tenant CN \"tenant-a\""))
 
@@ -156,10 +156,10 @@ struct PKICommandTests {
         #expect(record.contains("valid\t\(chain[0].serialNumberHex)\ttenant-a\tclient\t"))
     }
 
-    @Test func issueJSONHasTheDocumentedFields() throws {
-        let pki = try Hierarchies()
+    @Test func issueJSONHasTheDocumentedFields() async throws {
+        let pki = try await Hierarchies()
         defer { pki.remove() }
-        let result = try Self.gshare(
+        let result = try await Self.gshare(
             "pki", "issue", "--ca", pki.nodeInt, "--cn", "gshare-manager", "--profile", "node", "--out", pki.path + "/manager",
             "--peer-ca", pki.tenantRoot + "/ca.pem", "--json")
         #expect(result.status == 0, "\(result.stderr)")
@@ -177,32 +177,32 @@ struct PKICommandTests {
         #expect((document["certificate"] as? [String: Any])?["extendedKeyUsage"] as? String == "serverAuth, clientAuth")
     }
 
-    @Test func aClientWithoutThePeerRootIsIssuedWithALoudWarning() throws {
-        let pki = try Hierarchies()
+    @Test func aClientWithoutThePeerRootIsIssuedWithALoudWarning() async throws {
+        let pki = try await Hierarchies()
         defer { pki.remove() }
-        let result = try Self.gshare("pki", "issue", "--ca", pki.tenantInt, "--cn", "tenant-b", "--profile", "client", "--out", pki.path + "/b")
+        let result = try await Self.gshare("pki", "issue", "--ca", pki.tenantInt, "--cn", "tenant-b", "--profile", "client", "--out", pki.path + "/b")
         #expect(result.status == 0)
         #expect(result.stderr.hasPrefix("gshare: warning: glusterfs.ca holds the root that issued this tenant"))
         #expect(result.stderr.contains("--peer-ca"))
         #expect(try Certificate.load(fromFile: pki.path + "/b/glusterfs/glusterfs.ca").map(\.subject) == ["CN=gshare tenant-root CA"])
     }
 
-    @Test func issueWithoutOutWritesIntoAFolderNamedAfterTheCN() throws {
-        let pki = try Hierarchies()
+    @Test func issueWithoutOutWritesIntoAFolderNamedAfterTheCN() async throws {
+        let pki = try await Hierarchies()
         defer { pki.remove() }
-        let result = try Self.gshare(in: pki.folder, "pki", "issue", "--ca", pki.tenantInt, "--cn", "tenant-c", "--profile", "client",
+        let result = try await Self.gshare(in: pki.folder, "pki", "issue", "--ca", pki.tenantInt, "--cn", "tenant-c", "--profile", "client",
             "--peer-ca", pki.nodeRoot + "/ca.pem")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(Self.exists(pki.path + "/tenant-c/glusterfs/glusterfs.pem"))
     }
 
     @Test(arguments: ["tenant*", "a b", "a,b", "-x", String(repeating: "a", count: 65), "tenant?", "é", "a\tb"])
-    func hostileCommonNamesAreRefusedAndNothingIsWritten(name: String) throws {
-        let pki = try Hierarchies()
+    func hostileCommonNamesAreRefusedAndNothingIsWritten(name: String) async throws {
+        let pki = try await Hierarchies()
         defer { pki.remove() }
         let recordBefore = try String(contentsOfFile: pki.tenantInt + "/issued.tsv", encoding: .utf8)
         let out = pki.path + "/out"
-        let result = try Self.gshare("pki", "issue", "--ca", pki.tenantInt, "--cn=\(name)", "--profile", "client", "--out", out, "--json")
+        let result = try await Self.gshare("pki", "issue", "--ca", pki.tenantInt, "--cn=\(name)", "--profile", "client", "--out", out, "--json")
         #expect(result.status == 1, "\(result.stderr)")
         let shown = name.replacingOccurrences(of: "\t", with: "\\x09")  // control bytes are shown escaped
         #expect(result.stderr.hasPrefix("gshare: error: CN \"\(shown)\": "))
@@ -212,12 +212,12 @@ struct PKICommandTests {
         #expect(try String(contentsOfFile: pki.tenantInt + "/issued.tsv", encoding: .utf8) == recordBefore)
     }
 
-    @Test func daysBeyondTheIssuersValidityAreRefusedAndNothingIsWritten() throws {
+    @Test func daysBeyondTheIssuersValidityAreRefusedAndNothingIsWritten() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        #expect(try Self.gshare("pki", "init-ca", "--dir", folder.path + "/short", "--days", "30").status == 0)
+        #expect(try await Self.gshare("pki", "init-ca", "--dir", folder.path + "/short", "--days", "30").status == 0)
         let out = folder.path + "/out"
-        let result = try Self.gshare("pki", "issue", "--ca", folder.path + "/short", "--cn", "tenant-a", "--profile", "client",
+        let result = try await Self.gshare("pki", "issue", "--ca", folder.path + "/short", "--cn", "tenant-a", "--profile", "client",
             "--days", "60", "--out", out)
         #expect(result.status == 1)
         #expect(result.stderr.contains("\"tenant-a\": 60 days would end on"))
@@ -226,20 +226,20 @@ struct PKICommandTests {
         #expect(!Self.exists(out))
     }
 
-    @Test func anIntermediateMayNotOutliveItsParent() throws {
+    @Test func anIntermediateMayNotOutliveItsParent() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        #expect(try Self.gshare("pki", "init-ca", "--dir", folder.path + "/root", "--days", "30").status == 0)
-        let result = try Self.gshare("pki", "init-ca", "--dir", folder.path + "/int", "--parent", folder.path + "/root", "--days", "60")
+        #expect(try await Self.gshare("pki", "init-ca", "--dir", folder.path + "/root", "--days", "30").status == 0)
+        let result = try await Self.gshare("pki", "init-ca", "--dir", folder.path + "/int", "--parent", folder.path + "/root", "--days", "60")
         #expect(result.status == 1)
         #expect(result.stderr.contains("after the issuing CA chain expires"))
         #expect(!Self.exists(folder.path + "/int"))
     }
 
-    @Test func anUnknownKeyTypeIsAUsageErrorListingTheValidTypes() throws {
-        let pki = try Hierarchies()
+    @Test func anUnknownKeyTypeIsAUsageErrorListingTheValidTypes() async throws {
+        let pki = try await Hierarchies()
         defer { pki.remove() }
-        let result = try Self.gshare("pki", "issue", "--ca", pki.tenantInt, "--cn", "tenant-a", "--profile", "client",
+        let result = try await Self.gshare("pki", "issue", "--ca", pki.tenantInt, "--cn", "tenant-a", "--profile", "client",
             "--key-type", "dsa1024", "--out", pki.path + "/out")
         #expect(result.status == 64)
         #expect(result.stderr.contains("'dsa1024' is invalid for '--key-type <type>'"))
@@ -247,18 +247,18 @@ struct PKICommandTests {
         #expect(!Self.exists(pki.path + "/out"))
     }
 
-    @Test func aBadSANIsRefused() throws {
-        let pki = try Hierarchies()
+    @Test func aBadSANIsRefused() async throws {
+        let pki = try await Hierarchies()
         defer { pki.remove() }
-        let result = try Self.gshare("pki", "issue", "--ca", pki.nodeInt, "--cn", "node-1", "--profile", "node", "--san", "URI:x",
+        let result = try await Self.gshare("pki", "issue", "--ca", pki.nodeInt, "--cn", "node-1", "--profile", "node", "--san", "URI:x",
             "--out", pki.path + "/out")
         #expect(result.status == 1)
         #expect(result.stderr.contains("--san \"URI:x\": only DNS: and IP: names are issued"))
         #expect(!Self.exists(pki.path + "/out"))
     }
 
-    @Test func existingFilesAreRefusedWithoutForceAndAWideKeyComesBackPrivateWithIt() throws {
-        let pki = try Hierarchies()
+    @Test func existingFilesAreRefusedWithoutForceAndAWideKeyComesBackPrivateWithIt() async throws {
+        let pki = try await Hierarchies()
         defer { pki.remove() }
         let out = pki.path + "/out"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -266,14 +266,14 @@ struct PKICommandTests {
         try Data("old key\n".utf8).write(to: URL(fileURLWithPath: key))
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key)
 
-        let refused = try Self.gshare("pki", "issue", "--ca", pki.tenantInt, "--cn", "tenant-a", "--profile", "client", "--out", out,
+        let refused = try await Self.gshare("pki", "issue", "--ca", pki.tenantInt, "--cn", "tenant-a", "--profile", "client", "--out", out,
             "--peer-ca", pki.nodeRoot + "/ca.pem")
         #expect(refused.status == 1)
         #expect(refused.stderr.contains(key))
         #expect(try String(contentsOfFile: key, encoding: .utf8) == "old key\n")
         #expect(!Self.exists(out + "/glusterfs"))
 
-        let forced = try Self.gshare("pki", "issue", "--ca", pki.tenantInt, "--cn", "tenant-a", "--profile", "client", "--out", out,
+        let forced = try await Self.gshare("pki", "issue", "--ca", pki.tenantInt, "--cn", "tenant-a", "--profile", "client", "--out", out,
             "--peer-ca", pki.nodeRoot + "/ca.pem", "--force")
         #expect(forced.status == 0, "\(forced.stderr)")
         #expect(try String(contentsOfFile: key, encoding: .utf8).hasPrefix("-----BEGIN PRIVATE KEY-----"))
@@ -281,10 +281,10 @@ struct PKICommandTests {
         #expect(try Self.mode(out + "/glusterfs/glusterfs.key") == 0o600)
     }
 
-    @Test func aMissingCAFolderCannotRun() throws {
+    @Test func aMissingCAFolderCannotRun() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try Self.gshare("pki", "issue", "--ca", folder.path + "/nope", "--cn", "tenant-a", "--profile", "client",
+        let result = try await Self.gshare("pki", "issue", "--ca", folder.path + "/nope", "--cn", "tenant-a", "--profile", "client",
             "--out", folder.path + "/out")
         #expect(result.status == 2)
         // (unified error rendering: the fix on its own line)
@@ -294,21 +294,21 @@ struct PKICommandTests {
 
     // MARK: - revoke and crl
 
-    @Test func aRevokedCertificateIsListedInTheCRLsAndVerifyRejectsIt() throws {
-        let pki = try Hierarchies()
+    @Test func aRevokedCertificateIsListedInTheCRLsAndVerifyRejectsIt() async throws {
+        let pki = try await Hierarchies()
         defer { pki.remove() }
         let out = pki.path + "/tenant-a"
-        #expect(try Self.gshare("pki", "issue", "--ca", pki.tenantInt, "--cn", "tenant-a", "--profile", "client", "--out", out,
+        #expect(try await Self.gshare("pki", "issue", "--ca", pki.tenantInt, "--cn", "tenant-a", "--profile", "client", "--out", out,
             "--peer-ca", pki.nodeRoot + "/ca.pem").status == 0)
 
-        let revoked = try Self.gshare("pki", "revoke", "--ca", pki.tenantInt, "--cert", out + "/tenant-a.pem", "--reason", "keyCompromise")
+        let revoked = try await Self.gshare("pki", "revoke", "--ca", pki.tenantInt, "--cert", out + "/tenant-a.pem", "--reason", "keyCompromise")
         #expect(revoked.status == 0, "\(revoked.stderr)")
         #expect(revoked.stdout.contains("Revoked serial"))
         #expect(revoked.stdout.contains("reason keyCompromise"))
         #expect(revoked.stdout.contains("gshare pki crl --ca \(pki.tenantInt)"))
         #expect(try String(contentsOfFile: pki.tenantInt + "/issued.tsv", encoding: .utf8).contains("\tkeyCompromise\n"))
 
-        let again = try Self.gshare("pki", "revoke", "--ca", pki.tenantInt, "--cert", out + "/glusterfs/glusterfs.pem", "--json")
+        let again = try await Self.gshare("pki", "revoke", "--ca", pki.tenantInt, "--cert", out + "/glusterfs/glusterfs.pem", "--json")
         #expect(again.status == 0)
         let document = try Self.json(again)
         #expect(document["alreadyRevoked"] as? Bool == true)
@@ -317,7 +317,7 @@ struct PKICommandTests {
         #expect(document["publishWith"] as? String == "gshare pki crl --ca \(pki.tenantInt)")
         #expect(document["serial"] as? String == (try Certificate.load(fromFile: out + "/tenant-a.pem")[0].serialNumberHex))
 
-        let crl = try Self.gshare("pki", "crl", "--ca", pki.tenantInt)
+        let crl = try await Self.gshare("pki", "crl", "--ca", pki.tenantInt)
         #expect(crl.status == 0, "\(crl.stderr)")
         #expect(crl.stderr == "")
         let hashed = pki.tenantInt + "/crl/hashed"
@@ -327,7 +327,7 @@ struct PKICommandTests {
         #expect(names.count == 2, "one CRL per CA in the chain: \(names)")
         #expect(names.allSatisfy { $0.range(of: #"^[0-9a-f]{8}\.r0$"#, options: .regularExpression) != nil }, "\(names)")
 
-        let verified = try Self.gshare(
+        let verified = try await Self.gshare(
             "cert", "verify", out + "/glusterfs/glusterfs.pem", "--ca", pki.tenantRoot + "/ca.pem",
             "--crl", pki.tenantInt + "/crl/tenant-int.crl.pem", "--crl", pki.tenantInt + "/crl/tenant-root.crl.pem", "--json")
         #expect(verified.status == 1)
@@ -336,11 +336,11 @@ struct PKICommandTests {
         #expect(codes.contains("certificate-revoked"), "\(codes)")
     }
 
-    @Test func crlJSONHasTheDocumentedFieldsAndWarnsOfShortValidity() throws {
-        let pki = try Hierarchies()
+    @Test func crlJSONHasTheDocumentedFieldsAndWarnsOfShortValidity() async throws {
+        let pki = try await Hierarchies()
         defer { pki.remove() }
         let out = pki.path + "/published"
-        let result = try Self.gshare("pki", "crl", "--ca", pki.nodeInt, "--days", "3", "--out", out, "--json")
+        let result = try await Self.gshare("pki", "crl", "--ca", pki.nodeInt, "--days", "3", "--out", out, "--json")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.hasPrefix("gshare: warning: the CRLs expire in 3 day(s)"))
         let document = try Self.json(result)
@@ -354,29 +354,29 @@ struct PKICommandTests {
         #expect(!Self.exists(pki.nodeInt + "/crl"))
     }
 
-    @Test func revokingASerialTheCANeverIssuedIsRefused() throws {
-        let pki = try Hierarchies()
+    @Test func revokingASerialTheCANeverIssuedIsRefused() async throws {
+        let pki = try await Hierarchies()
         defer { pki.remove() }
-        let result = try Self.gshare("pki", "revoke", "--ca", pki.tenantInt, "--serial", "0A:BC:DE", "--json")
+        let result = try await Self.gshare("pki", "revoke", "--ca", pki.tenantInt, "--serial", "0A:BC:DE", "--json")
         #expect(result.status == 1)
         #expect(result.stderr.contains("serial 0A:BC:DE: was not issued by the CA in \(pki.tenantInt)"))
         #expect((try Self.json(result)["error"] as? [String: Any])?["code"] as? String == "unknown-serial")
     }
 
-    @Test func revokingACertificateFromAnotherCAIsRefused() throws {
-        let pki = try Hierarchies()
+    @Test func revokingACertificateFromAnotherCAIsRefused() async throws {
+        let pki = try await Hierarchies()
         defer { pki.remove() }
-        #expect(try Self.gshare("pki", "issue", "--ca", pki.nodeInt, "--cn", "node-1", "--profile", "node", "--out", pki.path + "/n").status == 0)
-        let result = try Self.gshare("pki", "revoke", "--ca", pki.tenantInt, "--cert", pki.path + "/n/node-1.pem")
+        #expect(try await Self.gshare("pki", "issue", "--ca", pki.nodeInt, "--cn", "node-1", "--profile", "node", "--out", pki.path + "/n").status == 0)
+        let result = try await Self.gshare("pki", "revoke", "--ca", pki.tenantInt, "--cert", pki.path + "/n/node-1.pem")
         #expect(result.status == 1)
         #expect(result.stderr.contains("certificate \"CN=node-1\": was not issued by the CA in \(pki.tenantInt)"))
     }
 
-    @Test func revokeNeedsExactlyOneOfSerialAndCert() throws {
-        let none = try Self.gshare("pki", "revoke", "--ca", "/nonexistent")
+    @Test func revokeNeedsExactlyOneOfSerialAndCert() async throws {
+        let none = try await Self.gshare("pki", "revoke", "--ca", "/nonexistent")
         #expect(none.status == 64)
         #expect(none.stderr.contains("give exactly one of --serial HEX or --cert FILE"))
-        let both = try Self.gshare("pki", "revoke", "--ca", "/nonexistent", "--serial", "01", "--cert", "x.pem")
+        let both = try await Self.gshare("pki", "revoke", "--ca", "/nonexistent", "--serial", "01", "--cert", "x.pem")
         #expect(both.status == 64)
     }
 
@@ -415,13 +415,13 @@ struct PKICommandTests {
         return path
     }
 
-    @Test func labBuildsEverythingOnceAndAReRunIssuesNothing() throws {
+    @Test func labBuildsEverythingOnceAndAReRunIssuesNothing() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let profile = try Self.writeProfile(in: folder)
         let lab = folder.path + "/lab"
 
-        let first = try Self.gshare("pki", "lab", "--dir", lab, "--profile", profile, "--json")
+        let first = try await Self.gshare("pki", "lab", "--dir", lab, "--profile", profile, "--json")
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stderr == "", "no progress line when stderr is not a terminal, no warning for a sound lab")
         let built = try Self.json(first)
@@ -438,7 +438,7 @@ struct PKICommandTests {
         #expect(try Self.mode(lab + "/hosts/tenant-a/glusterfs/glusterfs.key") == 0o600)
         let keyBefore = try Data(contentsOf: URL(fileURLWithPath: lab + "/hosts/tenant-a/glusterfs/glusterfs.key"))
 
-        let second = try Self.gshare("pki", "lab", "--dir", lab, "--profile", profile)
+        let second = try await Self.gshare("pki", "lab", "--dir", lab, "--profile", profile)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout.hasPrefix("Lab PKI in \(lab) (profile \(profile))\n"))
         #expect(second.stdout.contains("CAs created:        none (all already present)"))
@@ -447,43 +447,43 @@ struct PKICommandTests {
         #expect(second.stdout.contains("ssl.crl-path:       \(lab)/crl/hashed"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: lab + "/hosts/tenant-a/glusterfs/glusterfs.key")) == keyBefore)
 
-        let verified = try Self.gshare(
+        let verified = try await Self.gshare(
             "cert", "verify", lab + "/hosts/tenant-b/glusterfs/glusterfs.pem", "--ca", lab + "/ca/tenant-root/ca.pem")
         #expect(verified.status == 0, "\(verified.stdout)")
     }
 
-    @Test func labTenantsFromTheCommandLineReplaceTheProfiles() throws {
+    @Test func labTenantsFromTheCommandLineReplaceTheProfiles() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let profile = try Self.writeProfile(in: folder)
         let lab = folder.path + "/lab"
-        let result = try Self.gshare("pki", "lab", "--dir", lab, "--profile", profile, "--nodes", "n1,n2", "--tenant-count", "3", "--json")
+        let result = try await Self.gshare("pki", "lab", "--dir", lab, "--profile", profile, "--nodes", "n1,n2", "--tenant-count", "3", "--json")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(Set(try Self.json(result)["issued"] as? [String] ?? [])
             == ["n1", "n2", "gshare-manager", "tenant-0001", "tenant-0002", "tenant-0003"])
         #expect(!Self.exists(lab + "/hosts/tenant-a"))
 
-        let more = try Self.gshare("pki", "lab", "--dir", lab, "--profile", profile, "--nodes", "n1,n2", "--tenants", "tenant-0001,extra", "--json")
+        let more = try await Self.gshare("pki", "lab", "--dir", lab, "--profile", profile, "--nodes", "n1,n2", "--tenants", "tenant-0001,extra", "--json")
         #expect(more.status == 0, "\(more.stderr)")
         let document = try Self.json(more)
         #expect(document["issued"] as? [String] == ["extra"])
         #expect(Set(document["alreadyPresent"] as? [String] ?? []) == ["n1", "n2", "gshare-manager", "tenant-0001"])
     }
 
-    @Test func aHostileNameOnTheLabCommandLineIsRefusedBeforeAnythingIsWritten() throws {
+    @Test func aHostileNameOnTheLabCommandLineIsRefusedBeforeAnythingIsWritten() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let profile = try Self.writeProfile(in: folder)
-        let result = try Self.gshare("pki", "lab", "--dir", folder.path + "/lab", "--profile", profile, "--tenants", "tenant-a,tenant*")
+        let result = try await Self.gshare("pki", "lab", "--dir", folder.path + "/lab", "--profile", profile, "--tenants", "tenant-a,tenant*")
         #expect(result.status == 1)
         #expect(result.stderr.contains("CN \"tenant*\": the name contains '*'"))
         #expect(!Self.exists(folder.path + "/lab"))
     }
 
-    @Test func labWithoutAProfileHereNamesTheProfileOption() throws {
+    @Test func labWithoutAProfileHereNamesTheProfileOption() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try Self.gshare(in: folder, "pki", "lab", "--dir", "lab")
+        let result = try await Self.gshare(in: folder, "pki", "lab", "--dir", "lab")
         #expect(result.status == 2)
         #expect(result.stderr.hasPrefix("gshare: error: pki/lab.toml: there is no lab profile here"))
         #expect(result.stderr.contains("--profile FILE"))

@@ -10,71 +10,71 @@ import Testing
 /// no allow list), against the real lab's glusterd.
 @Suite("gshare pool prepare, against the real lab", .serialized)
 struct PoolPrepareTests {
-    static func gluster(_ arguments: String...) throws -> ProcessResult {
-        try runProcess("/usr/sbin/gluster", ["--mode=script"] + arguments)
+    static func gluster(_ arguments: String...) async throws -> ProcessResult {
+        try await runProcess("/usr/sbin/gluster", ["--mode=script"] + arguments)
     }
 
     @Test(.timeLimit(.minutes(4)))
-    func prepareMakesAPlainVolumeReadyAndRestartsOnlyWhenAsked() throws {
+    func prepareMakesAPlainVolumeReadyAndRestartsOnlyWhenAsked() async throws {
         let lab = try LabDescription.load()
         let volume = "gshare-test-prepare-\(UUID().uuidString.prefix(8).lowercased())"
         let brick = "/var/tmp/gshare-lab/bricks/\(volume)"
         try FileManager.default.createDirectory(atPath: brick, withIntermediateDirectories: true)
-        let create = try Self.gluster("volume", "create", volume, "\(lab.host):\(brick)", "force")
+        let create = try await Self.gluster("volume", "create", volume, "\(lab.host):\(brick)", "force")
         #expect(create.status == 0, "\(create.stdout) \(create.stderr)")
         defer {
-            _ = try? Self.gluster("volume", "stop", volume, "force")
-            _ = try? Self.gluster("volume", "delete", volume)
+            _ = try? runProcessBlocking("/usr/sbin/gluster", ["--mode=script", "volume", "stop", volume, "force"])
+            _ = try? runProcessBlocking("/usr/sbin/gluster", ["--mode=script", "volume", "delete", volume])
             try? FileManager.default.removeItem(atPath: brick)
         }
-        #expect(try Self.gluster("volume", "start", volume).status == 0)
+        #expect(try await Self.gluster("volume", "start", volume).status == 0)
         let driver = try DriverLab(targets: [volume])
 
         // TLS off: not ready, and create refuses it
-        let before = try driver.gshare("pool", "check", volume, "--json")
+        let before = try await driver.gshare("pool", "check", volume, "--json")
         #expect(before.status == 1)
         let failing = ((try driver.json(before)["volumes"] as? [[String: Any]])?.first?["checks"] as? [[String: Any]] ?? [])
             .filter { $0["passed"] as? Bool == false }.compactMap { $0["name"] as? String }
         #expect(Set(failing) == ["server.ssl", "client.ssl", "auth.ssl-allow", "system-cns"])
-        #expect(try driver.gshare("share", "create").status == 1)
+        #expect(try await driver.gshare("share", "create").status == 1)
         // TLS off admits anyone in plain text: the proof that the posture check matters
-        #expect(try driver.accessTest(volume, as: "tenant-b") == 0)
+        #expect(try await driver.accessTest(volume, as: "tenant-b") == 0)
 
         // prepare without --restart: settings applied, the restart still needed
-        let applied = try driver.gshare("pool", "prepare", volume, "--json")
+        let applied = try await driver.gshare("pool", "prepare", volume, "--json")
         #expect(applied.status == 1, "\(applied.stdout) \(applied.stderr)")
         let result = try driver.json(applied)
         #expect(result["restartNeeded"] as? Bool == true && result["restarted"] as? Bool == false)
         let keys = (result["applied"] as? [[String: Any]] ?? []).compactMap { $0["key"] as? String }
         #expect(keys.first == "auth.ssl-allow")
         #expect(Set(keys) == ["auth.ssl-allow", "server.ssl", "client.ssl"] || Set(keys) == ["auth.ssl-allow", "server.ssl", "client.ssl", "server.dynamic-auth"])
-        let options = try DriverLab.options(of: volume)
+        let options = try await DriverLab.options(of: volume)
         #expect(options["auth.ssl-allow"] == "gluster-node-1,gshare-manager")
         #expect(options["server.ssl"] == "on" && options["client.ssl"] == "on")
         // the options look right, but the bricks still serve plain text: not ready until restarted
-        let pending = try driver.gshare("pool", "check", volume)
+        let pending = try await driver.gshare("pool", "check", volume)
         #expect(pending.status == 1 && pending.stdout.contains("restart pending"), "\(pending.stdout)")
-        #expect(try driver.gshare("share", "create").status == 1)
+        #expect(try await driver.gshare("share", "create").status == 1)
 
         // with --restart: stopped and started, ready; only the listed CNs get in
-        let restarted = try driver.gshare("pool", "prepare", volume, "--restart", "--json")
+        let restarted = try await driver.gshare("pool", "prepare", volume, "--restart", "--json")
         #expect(restarted.status == 0, "\(restarted.stdout) \(restarted.stderr)")
         #expect(try driver.json(restarted)["restarted"] as? Bool == true)
-        #expect(try driver.gshare("pool", "check", volume).status == 0)
-        #expect(try driver.accessTest(volume, as: "tenant-b") == 1)
+        #expect(try await driver.gshare("pool", "check", volume).status == 0)
+        #expect(try await driver.accessTest(volume, as: "tenant-b") == 1)
 
         // now it can be handed out; prepared again it has nothing to set
-        let again = try driver.gshare("pool", "prepare", volume)
+        let again = try await driver.gshare("pool", "prepare", volume)
         #expect(again.status == 0 && again.stdout.contains("nothing to set"), "\(again.stdout)")
-        let created = try driver.gshare("share", "create", "--json")
+        let created = try await driver.gshare("share", "create", "--json")
         #expect(created.status == 0, "\(created.stderr)")
         let id = try #require(try driver.json(created)["id"] as? String)
-        #expect(try driver.gshare("share", "delete", id).status == 0)
+        #expect(try await driver.gshare("share", "delete", id).status == 0)
     }
 
-    @Test func prepareRefusesAVolumeOutsideThePool() throws {
+    @Test func prepareRefusesAVolumeOutsideThePool() async throws {
         let driver = try DriverLab(targets: ["gshare-pool-01-1G"])
-        let result = try driver.gshare("pool", "prepare", "gshare-test-access")
+        let result = try await driver.gshare("pool", "prepare", "gshare-test-access")
         #expect(result.status == 1)
         #expect(result.stderr.contains("gshare-test-access is not a volume of the configured pool"))
     }

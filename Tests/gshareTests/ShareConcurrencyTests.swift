@@ -10,29 +10,31 @@ import Testing
 @Suite("gshare under concurrency and glusterd failures, against the real lab", .serialized)
 struct ShareConcurrencyTests {
     /// Starts every command at once, then waits for each in turn (on this one thread).
-    static func concurrently(_ lab: DriverLab, _ commands: [[String]]) throws -> [ProcessResult] {
+    static func concurrently(_ lab: DriverLab, _ commands: [[String]]) async throws -> [ProcessResult] {
         let started = try commands.map { try lab.start($0) }
-        return started.map { $0.finish() }
+        var results: [ProcessResult] = []
+        for process in started { results.append(try await process.finish()) }
+        return results
     }
 
     @Test(.timeLimit(.minutes(5)))
     func thirtyTwoConcurrentAllowsAndDeniesOnOneVolumeLoseNothing() async throws {
         let volume = "gshare-pool-06-5G"
         let lab = try DriverLab(targets: [volume])
-        try lab.deleteAllShares()
-        let created = try lab.gshare("share", "create", "--json")
+        try await lab.deleteAllShares()
+        let created = try await lab.gshare("share", "create", "--json")
         #expect(created.status == 0, "\(created.stderr)")
         let id = try #require(try lab.json(created)["id"] as? String)
-        defer { _ = try? lab.gshare("share", "delete", id) }
+        defer { _ = try? lab.gshareBlocking("share", "delete", id) }
         let leaving = (1...16).map { "leaving-\($0)" }
         let joining = (1...16).map { "joining-\($0)" }
         for name in leaving {
-            #expect(try lab.gshare("access", "allow", id, "--cn", name).status == 0)
+            #expect(try await lab.gshare("access", "allow", id, "--cn", name).status == 0)
         }
         let commands = joining.map { ["access", "allow", id, "--cn", $0] } + leaving.map { ["access", "deny", id, "--cn", $0] }
-        let results = try Self.concurrently(lab, commands.shuffled())
+        let results = try await Self.concurrently(lab, commands.shuffled())
         for result in results { #expect(result.status == 0, "\(result.stderr)") }
-        let list = try #require(try DriverLab.options(of: volume)["auth.ssl-allow"])
+        let list = try #require(try await DriverLab.options(of: volume)["auth.ssl-allow"])
         let expected = ["gluster-node-1", "gshare-manager"] + joining
         #expect(Set(list.split(separator: ",").map(String.init)) == Set(expected))
         #expect(list.split(separator: ",").count == expected.count)
@@ -42,9 +44,9 @@ struct ShareConcurrencyTests {
     func processesCreatingAtOnceNeverClaimTheSameVolume() async throws {
         let volumes = ["gshare-pool-01-1G", "gshare-pool-02-1G"]
         let lab = try DriverLab(targets: volumes)
-        try lab.deleteAllShares()
-        defer { try? lab.deleteAllShares() }
-        let results = try Self.concurrently(lab, Array(repeating: ["share", "create", "--json"], count: 3))
+        try await lab.deleteAllShares()
+        defer { try? lab.deleteAllSharesBlocking() }
+        let results = try await Self.concurrently(lab, Array(repeating: ["share", "create", "--json"], count: 3))
         let succeeded = results.filter { $0.status == 0 }
         let refused = results.filter { $0.status == 1 }
         #expect(succeeded.count == 2 && refused.count == 1, "\(results.map { "\($0.status) \($0.stderr)" })")
@@ -55,19 +57,19 @@ struct ShareConcurrencyTests {
         for result in succeeded {
             let share = try lab.json(result)
             let volume = try #require(share["volume"] as? String)
-            #expect(try DriverLab.options(of: volume)["user.gshare.share"] == share["id"] as? String)
+            #expect(try await DriverLab.options(of: volume)["user.gshare.share"] == share["id"] as? String)
         }
     }
 
     @Test(.timeLimit(.minutes(3)))
-    func glusterdGoneBetweenReadAndWriteChangesNothingAndTheSameCommandThenConverges() throws {
+    func glusterdGoneBetweenReadAndWriteChangesNothingAndTheSameCommandThenConverges() async throws {
         let volume = "gshare-pool-03-2G"
         let lab = try DriverLab(targets: [volume])
-        try lab.deleteAllShares()
-        let created = try lab.gshare("share", "create", "--json")
+        try await lab.deleteAllShares()
+        let created = try await lab.gshare("share", "create", "--json")
         #expect(created.status == 0, "\(created.stderr)")
         let id = try #require(try lab.json(created)["id"] as? String)
-        defer { _ = try? lab.gshare("share", "delete", id) }
+        defer { _ = try? lab.gshareBlocking("share", "delete", id) }
 
         // A gluster CLI whose writes go to an address where no glusterd answers: the real CLI
         // prints its real "Connection failed" exactly as when glusterd stops between the read
@@ -82,38 +84,38 @@ struct ShareConcurrencyTests {
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper)
         let broken = try DriverLab(targets: [volume], extra: "gluster_cli = \"\(wrapper)\"", stateDirectory: lab.state)
 
-        let before = try DriverLab.options(of: volume)
-        let failed = try broken.gshare("access", "allow", id, "--cn", "tenant-a")
+        let before = try await DriverLab.options(of: volume)
+        let failed = try await broken.gshare("access", "allow", id, "--cn", "tenant-a")
         #expect(failed.status == 2)
         #expect(failed.stderr.contains("glusterd does not answer"), "\(failed.stderr)")
-        #expect(try DriverLab.options(of: volume) == before)
+        #expect(try await DriverLab.options(of: volume) == before)
 
         // glusterd unreachable from the start: the same clear error, nothing changed
         let down = try DriverLab(targets: [volume], extra: "gluster_cli = \"\(wrapper)-all\"", stateDirectory: lab.state)
         try "#!/bin/sh\nexec /usr/sbin/gluster --remote-host=127.0.0.3 \"$@\"\n".write(toFile: wrapper + "-all", atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper + "-all")
         for command in [["pool", "list"], ["share", "create"], ["access", "allow", id, "--cn", "tenant-a"], ["share", "delete", id]] {
-            let result = try down.gshare(command)
+            let result = try await down.gshare(command)
             #expect(result.status == 2, "\(command): \(result.status)")
             #expect(result.stderr.contains("glusterd does not answer"), "\(command): \(result.stderr)")
         }
-        #expect(try DriverLab.options(of: volume) == before)
+        #expect(try await DriverLab.options(of: volume) == before)
 
         // glusterd back: the same command converges
-        let converged = try lab.gshare("access", "allow", id, "--cn", "tenant-a")
+        let converged = try await lab.gshare("access", "allow", id, "--cn", "tenant-a")
         #expect(converged.status == 0, "\(converged.stderr)")
-        #expect(try DriverLab.options(of: volume)["auth.ssl-allow"] == "gluster-node-1,gshare-manager,tenant-a")
+        #expect(try await DriverLab.options(of: volume)["auth.ssl-allow"] == "gluster-node-1,gshare-manager,tenant-a")
     }
 
     @Test(.timeLimit(.minutes(3)))
     func aFailedWipeLeavesTheVolumeNeedsWipeNeverHandedOutAndReRunningDeleteFinishes() async throws {
         let volume = "gshare-pool-03-2G"
         let lab = try DriverLab(targets: [volume])
-        try lab.deleteAllShares()
-        let created = try lab.gshare("share", "create", "--json")
+        try await lab.deleteAllShares()
+        let created = try await lab.gshare("share", "create", "--json")
         #expect(created.status == 0, "\(created.stderr)")
         let id = try #require(try lab.json(created)["id"] as? String)
-        #expect(try lab.gshare("access", "allow", id, "--cn", "tenant-a").status == 0)
+        #expect(try await lab.gshare("access", "allow", id, "--cn", "tenant-a").status == 0)
         try await lab.fill(volume, as: "tenant-a", files: 10)
 
         // gshare's identity with a CA that does not verify the server: the wipe cannot connect
@@ -122,21 +124,21 @@ struct ShareConcurrencyTests {
         var text = try String(contentsOfFile: wrongCA.config, encoding: .utf8)
         text = text.replacingOccurrences(of: "manager_ca = \"\(manager.ca)\"", with: "manager_ca = \"\(lab.lab.tenantRoot)\"")
         try text.write(toFile: wrongCA.config, atomically: true, encoding: .utf8)
-        let failed = try wrongCA.gshare("share", "delete", id)
+        let failed = try await wrongCA.gshare("share", "delete", id)
         #expect(failed.status == 2)
         #expect(failed.stderr.contains("stays marked needs-wipe"), "\(failed.stderr)")
-        let options = try DriverLab.options(of: volume)
+        let options = try await DriverLab.options(of: volume)
         #expect(options["user.gshare.state"] == "needs-wipe")
         #expect(options["auth.ssl-allow"] == "gluster-node-1,gshare-manager")
-        #expect(try lab.accessTest(volume, as: "tenant-a") == 1)
+        #expect(try await lab.accessTest(volume, as: "tenant-a") == 1)
         // never handed out, no grants meanwhile
-        #expect(try lab.gshare("share", "create").status == 1)
-        let allow = try lab.gshare("access", "allow", id, "--cn", "tenant-a")
+        #expect(try await lab.gshare("share", "create").status == 1)
+        let allow = try await lab.gshare("access", "allow", id, "--cn", "tenant-a")
         #expect(allow.status == 1 && allow.stderr.contains("being deleted"))
         // re-running the delete finishes the job
-        let finished = try lab.gshare("share", "delete", id)
+        let finished = try await lab.gshare("share", "delete", id)
         #expect(finished.status == 0, "\(finished.stderr)")
         #expect(try await lab.contents(of: volume) == [])
-        #expect(try DriverLab.options(of: volume)["user.gshare.state"] == "NONE")
+        #expect(try await DriverLab.options(of: volume)["user.gshare.state"] == "NONE")
     }
 }

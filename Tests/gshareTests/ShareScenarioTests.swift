@@ -19,32 +19,32 @@ struct ShareScenarioTests {
     /// a out → delete (wiped, system CNs only) → delete again harmless → create again: empty,
     /// nobody in. `lab` decides how the gluster CLI is reached (locally or over SSH).
     static func lifeCycle(_ lab: DriverLab, volume: String) async throws {
-        try lab.deleteAllShares()
+        try await lab.deleteAllShares()
         let tenantA = try lab.lab.identity(named: "tenant-a")
 
         // create: the volume, marked, only the system CNs, nobody else can open it
-        let created = try lab.gshare("share", "create", "--size", "3", "--name", "scenario", "--json")
+        let created = try await lab.gshare("share", "create", "--size", "3", "--name", "scenario", "--json")
         #expect(created.status == 0, "\(created.stderr)")
         let share = try lab.json(created)
         let id = try #require(share["id"] as? String)
         #expect(share["exportLocation"] as? String == "\(lab.lab.host):/\(volume)")
-        #expect(try DriverLab.options(of: volume)["auth.ssl-allow"] == "gluster-node-1,gshare-manager")
-        #expect(try DriverLab.options(of: volume)["user.gshare.share"] == id)
-        #expect(try lab.accessTest(volume, as: "tenant-a") == 1)
+        #expect(try await DriverLab.options(of: volume)["auth.ssl-allow"] == "gluster-node-1,gshare-manager")
+        #expect(try await DriverLab.options(of: volume)["user.gshare.share"] == id)
+        #expect(try await lab.accessTest(volume, as: "tenant-a") == 1)
 
         // allow tenant-a by certificate: a in, b out
-        let allowA = try lab.gshare("access", "allow", "scenario", "--cert", tenantA.cert)
+        let allowA = try await lab.gshare("access", "allow", "scenario", "--cert", tenantA.cert)
         #expect(allowA.status == 0, "\(allowA.stderr)")
         #expect(allowA.stdout.contains("allowed tenant-a"))
-        #expect(try lab.accessTest(volume, as: "tenant-a") == 0)
-        #expect(try lab.accessTest(volume, as: "tenant-b") == 1)
+        #expect(try await lab.accessTest(volume, as: "tenant-a") == 0)
+        #expect(try await lab.accessTest(volume, as: "tenant-b") == 1)
 
         // allow tenant-b by --cn: both in
-        let allowB = try lab.gshare("access", "allow", id, "--cn", "tenant-b")
+        let allowB = try await lab.gshare("access", "allow", id, "--cn", "tenant-b")
         #expect(allowB.status == 0, "\(allowB.stderr)")
-        #expect(try lab.accessTest(volume, as: "tenant-a") == 0)
-        #expect(try lab.accessTest(volume, as: "tenant-b") == 0)
-        let list = try lab.json(try lab.gshare("access", "list", id, "--json"))
+        #expect(try await lab.accessTest(volume, as: "tenant-a") == 0)
+        #expect(try await lab.accessTest(volume, as: "tenant-b") == 0)
+        let list = try lab.json(try await lab.gshare("access", "list", id, "--json"))
         let kinds = (list["access"] as? [[String: Any]] ?? []).map { "\($0["name"] ?? ""):\($0["kind"] ?? "")" }
         #expect(kinds == ["gluster-node-1:system", "gshare-manager:system", "tenant-a:tenant", "tenant-b:tenant"])
 
@@ -53,44 +53,44 @@ struct ShareScenarioTests {
         #expect(try await lab.contents(of: volume).count >= 40)
 
         // deny tenant-a: a out, b still in
-        let denyA = try lab.gshare("access", "deny", "scenario", "--cn", "tenant-a")
+        let denyA = try await lab.gshare("access", "deny", "scenario", "--cn", "tenant-a")
         #expect(denyA.status == 0, "\(denyA.stderr)")
-        #expect(try lab.accessTest(volume, as: "tenant-a") == 1)
-        #expect(try lab.accessTest(volume, as: "tenant-b") == 0)
-        #expect(try DriverLab.options(of: volume)["auth.ssl-allow"] == "gluster-node-1,gshare-manager,tenant-b")
+        #expect(try await lab.accessTest(volume, as: "tenant-a") == 1)
+        #expect(try await lab.accessTest(volume, as: "tenant-b") == 0)
+        #expect(try await DriverLab.options(of: volume)["auth.ssl-allow"] == "gluster-node-1,gshare-manager,tenant-b")
 
         // delete: wiped, only system CNs, free again
-        let deleted = try lab.gshare("share", "delete", "scenario", "--json")
+        let deleted = try await lab.gshare("share", "delete", "scenario", "--json")
         #expect(deleted.status == 0, "\(deleted.stderr)")
         #expect(try lab.json(deleted)["deleted"] as? Bool == true)
-        let options = try DriverLab.options(of: volume)
+        let options = try await DriverLab.options(of: volume)
         #expect(options["auth.ssl-allow"] == "gluster-node-1,gshare-manager")
         #expect(options["user.gshare.share"] == "NONE" && options["user.gshare.state"] == "NONE")
         #expect(options["user.gshare.deleted"] == id)
         #expect(try await lab.contents(of: volume) == [])
-        #expect(try lab.accessTest(volume, as: "tenant-b") == 1)
+        #expect(try await lab.accessTest(volume, as: "tenant-b") == 1)
 
         // deleting twice is harmless; an unknown share is an error
-        let again = try lab.gshare("share", "delete", id)
+        let again = try await lab.gshare("share", "delete", id)
         #expect(again.status == 0 && again.stdout.contains("already deleted"), "\(again.stdout) \(again.stderr)")
-        let unknown = try lab.gshare("share", "delete", "no-such-share")
+        let unknown = try await lab.gshare("share", "delete", "no-such-share")
         #expect(unknown.status == 1 && unknown.stderr.contains("no-such-share"))
 
         // create again: the same (only) volume, empty, and neither tenant can open it
-        let recreated = try lab.gshare("share", "create", "--json")
+        let recreated = try await lab.gshare("share", "create", "--json")
         #expect(recreated.status == 0, "\(recreated.stderr)")
         let newID = try #require(try lab.json(recreated)["id"] as? String)
         #expect(newID != id)
         #expect(try await lab.contents(of: volume) == [])
-        #expect(try lab.accessTest(volume, as: "tenant-a") == 1)
-        #expect(try lab.accessTest(volume, as: "tenant-b") == 1)
-        #expect(try lab.gshare("share", "delete", newID).status == 0)
+        #expect(try await lab.accessTest(volume, as: "tenant-a") == 1)
+        #expect(try await lab.accessTest(volume, as: "tenant-b") == 1)
+        #expect(try await lab.gshare("share", "delete", newID).status == 0)
     }
 
     @Test(.timeLimit(.minutes(3)))
-    func aChangeCostsOneInfoAndOneSetAndANoOpOnlyOneInfo() throws {
+    func aChangeCostsOneInfoAndOneSetAndANoOpOnlyOneInfo() async throws {
         // As root on the server, the verify reads glusterd's committed store: no third call.
-        let calls = try Self.countCalls(extra: "")
+        let calls = try await Self.countCalls(extra: "")
         #expect(calls.allow.map { Array($0.prefix(2)) } == [["volume", "info"], ["volume", "set"]])
         #expect(calls.deny.map { Array($0.prefix(2)) } == [["volume", "info"], ["volume", "set"]])
         #expect(calls.noOpAllow == [["volume", "info", "gshare-pool-04-2G"]])
@@ -99,8 +99,8 @@ struct ShareScenarioTests {
     }
 
     @Test(.timeLimit(.minutes(3)))
-    func withoutAReadableStoreTheVerifyIsOneVolumeGet() throws {
-        let calls = try Self.countCalls(extra: "glusterd_workdir = \"/nonexistent\"")
+    func withoutAReadableStoreTheVerifyIsOneVolumeGet() async throws {
+        let calls = try await Self.countCalls(extra: "glusterd_workdir = \"/nonexistent\"")
         #expect(calls.allow.map { Array($0.prefix(3)) } == [["volume", "info", "gshare-pool-04-2G"], ["volume", "set", "gshare-pool-04-2G"], ["volume", "get", "gshare-pool-04-2G"]])
         #expect(calls.allow.last?.last == "auth.ssl-allow")
         #expect(calls.noOpAllow.count == 1)
@@ -115,63 +115,63 @@ struct ShareScenarioTests {
     }
 
     /// The gluster calls (GSHARE_GLUSTER_TRACE) of allow, allow again, deny, deny again and pool list.
-    static func countCalls(extra: String) throws -> Calls {
+    static func countCalls(extra: String) async throws -> Calls {
         let volume = "gshare-pool-04-2G"
         let lab = try DriverLab(targets: [volume], extra: extra)
-        try lab.deleteAllShares()
-        let created = try lab.gshare("share", "create", "--json")
+        try await lab.deleteAllShares()
+        let created = try await lab.gshare("share", "create", "--json")
         #expect(created.status == 0, "\(created.stderr)")
         let id = try #require(try lab.json(created)["id"] as? String)
-        defer { _ = try? lab.gshare("share", "delete", id) }
+        defer { _ = try? lab.gshareBlocking("share", "delete", id) }
 
         let trace = lab.folder.appendingPathComponent("trace.jsonl").path
-        func calls(_ arguments: String...) throws -> [[String]] {
+        func calls(_ arguments: String...) async throws -> [[String]] {
             try? FileManager.default.removeItem(atPath: trace)
-            let result = try lab.gshare(arguments, trace: trace)
+            let result = try await lab.gshare(arguments, trace: trace)
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
             return try DriverLab.traced(trace)
         }
         var found = Calls()
-        found.allow = try calls("access", "allow", id, "--cn", "tenant-c")
-        found.noOpAllow = try calls("access", "allow", id, "--cn", "tenant-c")
-        found.pool = try calls("pool", "list")
-        found.deny = try calls("access", "deny", id, "--cn", "tenant-c")
-        found.noOpDeny = try calls("access", "deny", id, "--cn", "tenant-c")
-        #expect(try DriverLab.options(of: volume)["auth.ssl-allow"] == "gluster-node-1,gshare-manager")
+        found.allow = try await calls("access", "allow", id, "--cn", "tenant-c")
+        found.noOpAllow = try await calls("access", "allow", id, "--cn", "tenant-c")
+        found.pool = try await calls("pool", "list")
+        found.deny = try await calls("access", "deny", id, "--cn", "tenant-c")
+        found.noOpDeny = try await calls("access", "deny", id, "--cn", "tenant-c")
+        #expect(try await DriverLab.options(of: volume)["auth.ssl-allow"] == "gluster-node-1,gshare-manager")
         return found
     }
 
     @Test(.timeLimit(.minutes(3)))
-    func volumesWithoutSafeTLSAreNeverHandedOutAndRefuseGrants() throws {
+    func volumesWithoutSafeTLSAreNeverHandedOutAndRefuseGrants() async throws {
         let lab = try DriverLab(targets: [try lab0().volume("plain"), try lab0().volume("maybe")])
         // pool check: both not ready, each with its reason and fix
-        let check = try lab.gshare("pool", "check")
+        let check = try await lab.gshare("pool", "check")
         #expect(check.status == 1)
         #expect(check.stdout.contains("gshare-plain") && check.stdout.contains("gshare-maybe"))
         #expect(check.stdout.contains("server.ssl") && check.stdout.contains("fix:"))
         #expect(check.stdout.contains("maybe"))
         // create: no fit, the free-but-not-ready volumes are listed
-        let create = try lab.gshare("share", "create")
+        let create = try await lab.gshare("share", "create")
         #expect(create.status == 1)
         #expect(create.stderr.contains("free but not ready") && create.stderr.contains("gshare-plain"))
 
         // a share someone marked on the TLS-off and maybe volumes: allow is refused, list unchanged
         for role in ["plain", "maybe"] {
             let volume = try lab0().volume(role)
-            let before = try DriverLab.options(of: volume)["auth.ssl-allow"]
+            let before = try await DriverLab.options(of: volume)["auth.ssl-allow"]
             let id = UUID().uuidString.lowercased()
-            #expect(try runProcess("/usr/sbin/gluster", ["--mode=script", "volume", "set", volume, "user.gshare.share", id, "user.gshare.state", "active"]).status == 0)
-            defer { _ = try? runProcess("/usr/sbin/gluster", ["--mode=script", "volume", "set", volume, "user.gshare.share", "NONE", "user.gshare.state", "NONE"]) }
-            let allow = try lab.gshare("access", "allow", id, "--cn", "tenant-a")
+            #expect(try await runProcess("/usr/sbin/gluster", ["--mode=script", "volume", "set", volume, "user.gshare.share", id, "user.gshare.state", "active"]).status == 0)
+            defer { _ = try? runProcessBlocking("/usr/sbin/gluster", ["--mode=script", "volume", "set", volume, "user.gshare.share", "NONE", "user.gshare.state", "NONE"]) }
+            let allow = try await lab.gshare("access", "allow", id, "--cn", "tenant-a")
             #expect(allow.status == 1, "\(role): \(allow.stdout)")
             #expect(allow.stderr.contains("refusing to allow tenant-a") && allow.stderr.contains("server.ssl"), "\(allow.stderr)")
             #expect(allow.stderr.contains("fix:"))
-            #expect(try DriverLab.options(of: volume)["auth.ssl-allow"] == before)
+            #expect(try await DriverLab.options(of: volume)["auth.ssl-allow"] == before)
         }
     }
 
     @Test(.timeLimit(.minutes(2)))
-    func badRequestsAreRefusedWithTheirReasonAndChangeNothing() throws {
+    func badRequestsAreRefusedWithTheirReasonAndChangeNothing() async throws {
         let volume = "gshare-pool-04-2G"
         let lab = try DriverLab(targets: [volume])
         let cases: [([String], String)] = [
@@ -188,13 +188,13 @@ struct ShareScenarioTests {
             (["share", "create", "--name", "NONE"], "not a valid share name"),
             (["share", "create", "--size", "0"], "not a size"),
         ]
-        let before = try DriverLab.options(of: volume)
+        let before = try await DriverLab.options(of: volume)
         for (arguments, phrase) in cases {
-            let result = try lab.gshare(arguments)
+            let result = try await lab.gshare(arguments)
             #expect(result.status == 1, "\(arguments): \(result.status) \(result.stderr)")
             #expect(result.stderr.contains(phrase), "\(arguments): \(result.stderr)")
         }
-        #expect(try DriverLab.options(of: volume) == before)
+        #expect(try await DriverLab.options(of: volume) == before)
     }
 
     func lab0() throws -> LabDescription { try LabDescription.load() }

@@ -19,45 +19,45 @@ struct TenantCommandTests {
 
     static func tenantCert(_ lab: DriverLab, _ name: String) throws -> String { try lab.lab.identity(named: name).cert }
 
-    @Test func theLabTenantsAreOnboardedListedAndShown() throws {
+    @Test func theLabTenantsAreOnboardedListedAndShown() async throws {
         let lab = try Self.lab()
         let files = try ["tenant-a", "tenant-b", "tenant-c"].map { try Self.tenantCert(lab, $0) }
-        let onboard = try lab.gshare(["tenant", "onboard"] + files)
+        let onboard = try await lab.gshare(["tenant", "onboard"] + files)
         #expect(onboard.status == 0, "\(onboard.stdout) \(onboard.stderr)")
         #expect(onboard.stdout.contains("summary: 3 onboarded, 0 renewed, 0 unchanged, 0 refused"))
 
-        let list = try lab.json(try lab.gshare("tenant", "list", "--json"))
+        let list = try lab.json(try await lab.gshare("tenant", "list", "--json"))
         let tenants = try #require(list["tenants"] as? [[String: Any]])
         #expect(tenants.map { $0["name"] as? String } == ["tenant-a", "tenant-b", "tenant-c"])
         #expect(tenants.map { $0["commonName"] as? String } == ["tenant-a", "tenant-b", "tenant-c"])
 
-        let show = try lab.json(try lab.gshare("tenant", "show", "tenant-b", "--json"))
+        let show = try lab.json(try await lab.gshare("tenant", "show", "tenant-b", "--json"))
         #expect((show["history"] as? [Any])?.count == 1)
         #expect((show["certificate"] as? [String: Any])?["issuer"] as? String == "CN=gshare Lab Tenant Intermediate")
 
-        let again = try lab.gshare(["tenant", "onboard"] + files)
+        let again = try await lab.gshare(["tenant", "onboard"] + files)
         #expect(again.status == 0 && again.stdout.contains("0 onboarded, 0 renewed, 3 unchanged, 0 refused"), "\(again.stdout)")
 
         let mode = try FileManager.default.attributesOfItem(atPath: lab.state.appendingPathComponent("gshare.sqlite").path)[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o600)
     }
 
-    @Test func aNameIsGivenWithOneCertificateAndAnotherNameForTheSameCNIsRefused() throws {
+    @Test func aNameIsGivenWithOneCertificateAndAnotherNameForTheSameCNIsRefused() async throws {
         let lab = try Self.lab()
         let cert = try Self.tenantCert(lab, "tenant-a")
-        let named = try lab.gshare("tenant", "onboard", cert, "--name", "acme")
+        let named = try await lab.gshare("tenant", "onboard", cert, "--name", "acme")
         #expect(named.status == 0, "\(named.stderr)")
         #expect(named.stdout.contains("onboarded tenant acme (CN tenant-a"))
-        let other = try lab.gshare("tenant", "onboard", cert, "--name", "other", "--json")
+        let other = try await lab.gshare("tenant", "onboard", cert, "--name", "other", "--json")
         #expect(other.status == 1)
         let result = try #require((try lab.json(other)["results"] as? [[String: Any]])?.first)
         #expect(result["outcome"] as? String == "refused")
         #expect((result["message"] as? String)?.contains("tenant 'acme' already holds the CN 'tenant-a'") == true)
-        let twoFiles = try lab.gshare("tenant", "onboard", cert, try Self.tenantCert(lab, "tenant-b"), "--name", "x")
+        let twoFiles = try await lab.gshare("tenant", "onboard", cert, try Self.tenantCert(lab, "tenant-b"), "--name", "x")
         #expect(twoFiles.status != 0 && twoFiles.stderr.contains("--name"))
     }
 
-    @Test func aDirectoryIsOnboardedAsABatchWithASummary() throws {
+    @Test func aDirectoryIsOnboardedAsABatchWithASummary() async throws {
         let lab = try Self.lab()
         let folder = try makeTemporaryDirectory()
         for name in ["tenant-a", "tenant-b", "tenant-c"] {
@@ -67,20 +67,20 @@ struct TenantCommandTests {
         try FileManager.default.copyItem(atPath: try Self.tenantCert(lab, lab.lab.serverCN), toPath: folder.appendingPathComponent("node.crt").path)
         try "notes".write(to: folder.appendingPathComponent("README.txt"), atomically: true, encoding: .utf8)
 
-        let batch = try lab.gshare("tenant", "onboard", folder.path)
+        let batch = try await lab.gshare("tenant", "onboard", folder.path)
         #expect(batch.status == 1, "\(batch.stdout) \(batch.stderr)")
         #expect(batch.stdout.contains("summary: 3 onboarded, 0 renewed, 0 unchanged, 1 refused"))
         #expect(batch.stdout.contains("node.crt: INVALID") && batch.stdout.contains("[issuer-unknown]"))
         #expect(!batch.stdout.contains("README.txt"))
-        let names = (try lab.json(try lab.gshare("tenant", "list", "--json"))["tenants"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        let names = (try lab.json(try await lab.gshare("tenant", "list", "--json"))["tenants"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
         #expect(names == ["tenant-a", "tenant-b", "tenant-c"])
     }
 
-    @Test func aMissingPathOrNoTenantCACannotRun() throws {
+    @Test func aMissingPathOrNoTenantCACannotRun() async throws {
         let lab = try Self.lab()
-        let missing = try lab.gshare("tenant", "onboard", "/nonexistent/tenant.pem")
+        let missing = try await lab.gshare("tenant", "onboard", "/nonexistent/tenant.pem")
         #expect(missing.status == 2 && missing.stderr.contains("/nonexistent/tenant.pem"))
-        #expect((try lab.json(try lab.gshare("tenant", "list", "--json"))["tenants"] as? [Any])?.isEmpty == true)
+        #expect((try lab.json(try await lab.gshare("tenant", "list", "--json"))["tenants"] as? [Any])?.isEmpty == true)
     }
 
     /// The corpus cases the strict policy refuses (those that need no CRL, key or extra depth).
@@ -106,7 +106,7 @@ struct TenantCommandTests {
         }
     }
 
-    @Test func everyStrictPolicyFailureInTheCorpusIsRefusedWithItsReasonAndNothingRecorded() throws {
+    @Test func everyStrictPolicyFailureInTheCorpusIsRefusedWithItsReasonAndNothingRecorded() async throws {
         let lab = try Self.lab()
         // a config whose tenant_ca is the corpus root
         let text = try String(contentsOfFile: lab.config, encoding: .utf8)
@@ -124,7 +124,7 @@ struct TenantCommandTests {
             }
             let file = folder.appendingPathComponent("\(item.id).pem").path
             try pem.write(to: URL(fileURLWithPath: file))
-            let result = try lab.gshare("tenant", "onboard", file)
+            let result = try await lab.gshare("tenant", "onboard", file)
             #expect(result.status == 1, "\(item.id): \(result.stdout) \(result.stderr)")
             for code in item.codes {
                 #expect(result.stdout.contains("[\(code)]") || result.stdout.contains(code), "\(item.id) should be refused for \(code): \(result.stdout)")
@@ -135,9 +135,9 @@ struct TenantCommandTests {
         let good = folder.appendingPathComponent("good.pem").path
         try (String(contentsOfFile: corpusPath("cases/good-p256.pem"), encoding: .utf8) + String(contentsOfFile: corpusPath("ca/tenant-int.pem"), encoding: .utf8))
             .write(toFile: good, atomically: true, encoding: .utf8)
-        let accepted = try lab.gshare("tenant", "onboard", good, "--json")
+        let accepted = try await lab.gshare("tenant", "onboard", good, "--json")
         #expect(accepted.status == 0, "\(accepted.stdout) \(accepted.stderr)")
-        let tenants = try lab.json(try lab.gshare("tenant", "list", "--json"))["tenants"] as? [[String: Any]] ?? []
+        let tenants = try lab.json(try await lab.gshare("tenant", "list", "--json"))["tenants"] as? [[String: Any]] ?? []
         #expect(tenants.count == 1, "only the good certificate is recorded: \(tenants)")
     }
 
@@ -150,50 +150,50 @@ extension ShareConcurrencyTests {
     func allowAndDenyByTenantNameRemoveRefusedWhileListedAndEveryChangeAudited() async throws {
         let volume = "gshare-pool-02-1G"
         let lab = try DriverLab(targets: [volume])
-        try lab.deleteAllShares()
-        let onboard = try lab.gshare(["tenant", "onboard"] + ["tenant-a", "tenant-b"].map { try lab.lab.identity(named: $0).cert })
+        try await lab.deleteAllShares()
+        let onboard = try await lab.gshare(["tenant", "onboard"] + ["tenant-a", "tenant-b"].map { try lab.lab.identity(named: $0).cert })
         #expect(onboard.status == 0, "\(onboard.stderr)")
 
-        let created = try lab.gshare("share", "create", "--name", "registry-share", "--json")
+        let created = try await lab.gshare("share", "create", "--name", "registry-share", "--json")
         #expect(created.status == 0, "\(created.stderr)")
-        defer { _ = try? lab.gshare("share", "delete", "registry-share") }
+        defer { _ = try? lab.gshareBlocking("share", "delete", "registry-share") }
 
         // allow by tenant name: a in, b out
-        let allow = try lab.gshare("access", "allow", "registry-share", "tenant-a")
+        let allow = try await lab.gshare("access", "allow", "registry-share", "tenant-a")
         #expect(allow.status == 0, "\(allow.stdout) \(allow.stderr)")
-        #expect(try DriverLab.options(of: volume)["auth.ssl-allow"] == "gluster-node-1,gshare-manager,tenant-a")
-        #expect(try lab.accessTest(volume, as: "tenant-a") == 0)
-        #expect(try lab.accessTest(volume, as: "tenant-b") == 1)
+        #expect(try await DriverLab.options(of: volume)["auth.ssl-allow"] == "gluster-node-1,gshare-manager,tenant-a")
+        #expect(try await lab.accessTest(volume, as: "tenant-a") == 0)
+        #expect(try await lab.accessTest(volume, as: "tenant-b") == 1)
 
         // an unknown tenant: refused with the known names; TENANT with --cn: a usage error
-        let unknown = try lab.gshare("access", "allow", "registry-share", "tenant-z")
+        let unknown = try await lab.gshare("access", "allow", "registry-share", "tenant-z")
         #expect(unknown.status == 1 && unknown.stderr.contains("known tenants: tenant-a, tenant-b"), "\(unknown.stderr)")
-        let both = try lab.gshare("access", "allow", "registry-share", "tenant-a", "--cn", "tenant-a")
+        let both = try await lab.gshare("access", "allow", "registry-share", "tenant-a", "--cn", "tenant-a")
         #expect(both.status != 0 && both.stderr.contains("exactly one of TENANT"))
 
         // deny by name
-        #expect(try lab.gshare("access", "allow", "registry-share", "tenant-b").status == 0)
-        let deny = try lab.gshare("access", "deny", "registry-share", "tenant-b")
+        #expect(try await lab.gshare("access", "allow", "registry-share", "tenant-b").status == 0)
+        let deny = try await lab.gshare("access", "deny", "registry-share", "tenant-b")
         #expect(deny.status == 0, "\(deny.stderr)")
-        #expect(try lab.accessTest(volume, as: "tenant-b") == 1)
+        #expect(try await lab.accessTest(volume, as: "tenant-b") == 1)
 
         // remove: refused while listed, then --revoke-access denies first
-        let refused = try lab.gshare("tenant", "remove", "tenant-a")
+        let refused = try await lab.gshare("tenant", "remove", "tenant-a")
         #expect(refused.status == 1 && refused.stderr.contains("registry-share"), "\(refused.stderr)")
-        #expect(try lab.accessTest(volume, as: "tenant-a") == 0)
-        let removed = try lab.gshare("tenant", "remove", "tenant-a", "--revoke-access")
+        #expect(try await lab.accessTest(volume, as: "tenant-a") == 0)
+        let removed = try await lab.gshare("tenant", "remove", "tenant-a", "--revoke-access")
         #expect(removed.status == 0, "\(removed.stderr)")
         #expect(removed.stdout.contains("denied tenant-a on registry-share"))
-        #expect(try DriverLab.options(of: volume)["auth.ssl-allow"] == "gluster-node-1,gshare-manager")
-        #expect(try lab.accessTest(volume, as: "tenant-a") == 1)
-        let names = (try lab.json(try lab.gshare("tenant", "list", "--json"))["tenants"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(try await DriverLab.options(of: volume)["auth.ssl-allow"] == "gluster-node-1,gshare-manager")
+        #expect(try await lab.accessTest(volume, as: "tenant-a") == 1)
+        let names = (try lab.json(try await lab.gshare("tenant", "list", "--json"))["tenants"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
         #expect(names == ["tenant-b"])
 
-        let deleted = try lab.gshare("share", "delete", "registry-share")
+        let deleted = try await lab.gshare("share", "delete", "registry-share")
         #expect(deleted.status == 0, "\(deleted.stderr)")
 
         // one audit entry per state change, with its result
-        let audit = try lab.json(try lab.gshare("audit", "--since", "1h", "--json"))
+        let audit = try lab.json(try await lab.gshare("audit", "--since", "1h", "--json"))
         let entries = try #require(audit["entries"] as? [[String: Any]])
         // (leftover shares deleted at the start are not part of the scenario)
         let summary = entries.map { entry in

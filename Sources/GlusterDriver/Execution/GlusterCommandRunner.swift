@@ -3,9 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+internal import GShareProcess
 
 /// Runs the gluster CLI. The driver talks to GlusterFS only through this protocol, so a
 /// local runner and (later) an SSH runner are interchangeable.
@@ -25,12 +23,19 @@ extension GlusterCommandRunner {
     public func committedOption(_ key: String, ofVolume volume: String) async -> String? { nil }
 }
 
-/// Runs the gluster CLI on this machine, with an argument vector (never a shell).
+/// Runs the gluster CLI on this machine, with an argument vector (never a shell), through
+/// GShareProcess (swift-subprocess): killed by the deadline watchdog when it runs longer than
+/// ``timeout``, and when its output passes ``standardOutputLimit`` / ``standardErrorLimit``.
 public struct LocalGlusterRunner: GlusterCommandRunner {
     /// The gluster CLI.
     public var executable: String
-    /// The CLI is killed (by its PID) when it runs longer than this.
+    /// The CLI is killed (`SIGKILL`, through its pidfd) when it runs longer than this.
     public var timeout: Duration
+    /// The most stdout the CLI may print (its XML); past it, it is killed. `volume info all`
+    /// of a thousand volumes is a few MiB.
+    public var standardOutputLimit = 64 << 20
+    /// The most stderr the CLI may print; past it, it is killed.
+    public var standardErrorLimit = 1 << 20
 
     /// glusterd's working directory (its store: `vols/VOLUME/info`).
     public var glusterdWorkdir: String
@@ -59,6 +64,9 @@ public struct LocalGlusterRunner: GlusterCommandRunner {
     /// prompt, and with no stdin silently do nothing) and `--xml`.
     public static let fixedOptions = ["--mode=script", "--xml"]
 
+    /// - Throws: ``GlusterDriverError`` `runnerFailed` when the CLI is missing or cannot start,
+    ///   does not finish within ``timeout``, prints more than its limits, or is killed by a
+    ///   signal; `CancellationError` when the calling task is cancelled (the CLI is killed).
     public func run(_ arguments: [String]) async throws -> GlusterCommandOutput {
         let command = arguments
         guard FileManager.default.isExecutableFile(atPath: executable) else {
@@ -66,64 +74,30 @@ public struct LocalGlusterRunner: GlusterCommandRunner {
                 .runnerFailed, command: command,
                 message: "\(executable) is not there: install glusterfs-server (or glusterfs-cli) on this machine")
         }
-        let timeout = self.timeout
-        let executable = self.executable
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try Self.runBlocking(executable, Self.fixedOptions + arguments, command: command, timeout: timeout) })
-            }
-        }
-    }
-
-    private static func runBlocking(_ executable: String, _ arguments: [String], command: [String], timeout: Duration) throws -> GlusterCommandOutput {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        let result: ChildProcessResult
         do {
-            try process.run()
-        } catch {
-            throw GlusterDriverError(.runnerFailed, command: command, message: "cannot start \(executable): \(error)")
+            result = try await ChildProcess(executable: executable, arguments: Self.fixedOptions + arguments).run(
+                limits: ChildOutputLimits(standardOutput: standardOutputLimit, standardError: standardErrorLimit), deadline: timeout)
+        } catch let error as ChildProcessError where error.code == .outputLimitExceeded {
+            throw GlusterDriverError(
+                .runnerFailed, command: command,
+                message: "\(error.message) (is something other than gluster at \(executable)? if the pool really is that large, raise LocalGlusterRunner's standardOutputLimit)")
+        } catch let error as ChildProcessError {
+            throw GlusterDriverError(.runnerFailed, command: command, message: "cannot run \(executable): \(error.message); \(error.fix)")
         }
-        let pid = process.processIdentifier
-        let finished = DispatchSemaphore(value: 0)
-        let errorData = DataBox()
-        DispatchQueue.global().async {
-            errorData.data = err.fileHandleForReading.readDataToEndOfFile()
-            finished.signal()
-        }
-        let timedOut = TimeoutFlag()
-        let watchdog = DispatchWorkItem {
-            timedOut.set()
-            kill(pid, SIGKILL)
-        }
-        let (seconds, attoseconds) = timeout.components
-        DispatchQueue.global().asyncAfter(deadline: .now() + Double(seconds) + Double(attoseconds) / 1e18, execute: watchdog)
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        finished.wait()
-        process.waitUntilExit()
-        watchdog.cancel()
-        if timedOut.isSet {
+        let standardError = String(decoding: result.standardError, as: UTF8.self)
+        switch result.termination {
+        case .exited(let status):
+            return GlusterCommandOutput(exitStatus: status, standardOutput: Data(result.standardOutput), standardError: standardError)
+        case .killedAtDeadline:
             throw GlusterDriverError(
                 .runnerFailed, command: command, message: "gluster did not finish within \(timeout); it was stopped (is glusterd busy or hung?)")
+        case .cancelled:
+            throw CancellationError()
+        case .signaled(let signal):
+            throw GlusterDriverError(
+                .runnerFailed, command: command,
+                message: "gluster was killed by signal \(signal) before it finished\(result.standardErrorText.isEmpty ? "" : " (it said: \(result.standardErrorText.prefix(200)))"); run the command by hand to see why")
         }
-        return GlusterCommandOutput(
-            exitStatus: process.terminationStatus, standardOutput: outData,
-            standardError: String(decoding: errorData.data, as: UTF8.self))
     }
-}
-
-private final class DataBox: @unchecked Sendable {  // written by one thread before a semaphore signal, read after
-    var data = Data()
-}
-
-private final class TimeoutFlag: @unchecked Sendable {  // guarded by its lock
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
 }
