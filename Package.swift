@@ -76,7 +76,8 @@ let package = Package(
         ),
         .target(
             name: "GShareSSH",
-            dependencies: ["CLibSSH2", .product(name: "Logging", package: "swift-log")],
+            // COpenSSL: HMAC-SHA1 for hashed known_hosts entries (libssh2 links OpenSSL but exports no HMAC).
+            dependencies: ["CLibSSH2", "COpenSSL", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,6 +1,7 @@
 // COpenSSL: the OpenSSL 3 headers gshare uses, plus tiny static-inline forwarders for
 // the function-like macros the Clang importer cannot see. Nothing but forwarding here:
-// every decision lives in the Swift module TenantPKI.
+// every decision lives in the Swift modules TenantPKI and GShareSSH (HMAC-SHA1 of hashed
+// known_hosts names).
 #ifndef GSHARE_COPENSSL_H
 #define GSHARE_COPENSSL_H
 
@@ -13,6 +14,7 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>

@@ -8,7 +8,10 @@ internal import Foundation
 internal import Glibc
 #endif
 
-/// Writing OpenSSH known_hosts files (reading and checking is libssh2's, at connect time).
+/// Writing OpenSSH known_hosts files (checking a server's key is libssh2's, at connect time).
+/// gshare reads them too — before adding a key, and to prefer the host key types already
+/// recorded — matching plain entries by name and hashed ones (`|1|salt|hash`,
+/// `HashKnownHosts yes`) by their HMAC-SHA1, as OpenSSH and libssh2 do.
 public enum KnownHostsFile {
     /// The host field OpenSSH uses: `host` for port 22, `[host]:port` otherwise.
     public static func hostField(host: String, port: Int) -> String {
@@ -17,9 +20,10 @@ public enum KnownHostsFile {
 
     /// Appends a line for host[:port] (OpenSSH format: "host type base64" for port 22,
     /// "[host]:port type base64" otherwise), creating the file 0600 (and its folder 0700)
-    /// if needed. Adding a key that is already there does nothing.
+    /// if needed. Adding a key that is already there (in a plain or a hashed entry) does nothing.
     /// - Throws: ``SSHError`` `.hostKeyChanged` when the file already has a DIFFERENT key of
-    ///   that type for that host (remove it deliberately first, after checking why it changed);
+    ///   that type for that host, in a plain or a hashed entry (remove it deliberately first,
+    ///   after checking why it changed);
     ///   `.knownHostsUnreadable` when the file cannot be read or written.
     public static func add(_ key: SSHHostKey, host: String, port: Int, to path: String) throws {
         let field = hostField(host: host, port: port)
@@ -38,12 +42,13 @@ public enum KnownHostsFile {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch { throw failure("cannot create its folder \(folder): \(error.localizedDescription)") }
         }
-        for entry in entries(in: existing) where entry.hosts.contains(field) && entry.key.type == key.type {
-            if entry.key.base64 == key.base64 { return }
+        let recorded = entries(in: existing).filter { $0.key.type == key.type && $0.names(field) }
+        if recorded.contains(where: { $0.key.base64 == key.base64 }) { return }
+        if let entry = recorded.first {
             throw SSHError(
                 .hostKeyChanged, host: endpoint, step: .hostKey,
                 message: """
-                    known_hosts \(path) line \(entry.line) already has a DIFFERENT \(key.type) key for \(field) \
+                    known_hosts \(path) line \(entry.line) already has a DIFFERENT \(key.type) key for \(field)\(entry.isHashed ? " (a hashed entry)" : "") \
                     (fingerprint \(entry.key.fingerprint)); refusing to add \(key.fingerprint). If the host really \
                     changed its key, remove the old line deliberately (ssh-keygen -R '\(field)' -f \(path)) and try again.
                     """, fingerprint: key.fingerprint)
@@ -67,8 +72,17 @@ public enum KnownHostsFile {
 
     struct Entry {
         let line: Int
-        let hosts: [String]  // plain patterns only; hashed entries are listed as their hash
+        /// The host patterns as written: plain names, or `|1|salt|hash` for hashed ones.
+        let hosts: [String]
         let key: SSHHostKey
+
+        /// Whether the entry is for `name` (`host` or `[host]:port`): a plain pattern equal to
+        /// it, or a hashed one made from it.
+        func names(_ name: String) -> Bool {
+            hosts.contains { pattern in pattern == name || HashedHostName(pattern)?.matches(name) == true }
+        }
+
+        var isHashed: Bool { hosts.contains { $0.hasPrefix("|1|") } }
     }
 
     /// The plain (not @cert-authority/@revoked) entries of a known_hosts text.
@@ -87,14 +101,14 @@ public enum KnownHostsFile {
         return result
     }
 
-    /// The key types known_hosts at `path` lists for host:port (plain entries; a plain `host`
-    /// also counts for another port, as libssh2 matches it), in file order.
+    /// The key types known_hosts at `path` lists for host:port (plain and hashed entries; an
+    /// entry for `host` also counts for another port, as libssh2 matches it), in file order.
     static func knownKeyTypes(host: String, port: Int, path: String) -> [String] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
         let wanted = [hostField(host: host, port: port), host]
         var types: [String] = []
         for entry in entries(in: String(decoding: data, as: UTF8.self))
-        where entry.hosts.contains(where: wanted.contains) && !types.contains(entry.key.type) {
+        where !types.contains(entry.key.type) && wanted.contains(where: entry.names) {
             types.append(entry.key.type)
         }
         return types

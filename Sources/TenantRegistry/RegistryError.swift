@@ -2,8 +2,8 @@
 // gshare — TenantRegistry
 //===----------------------------------------------------------------------===//
 
-/// A failure of the tenant registry: a database it must not touch (newer or corrupt), a
-/// request it refuses (a CN or name another tenant holds, an unknown tenant), or SQLite
+/// A failure of the tenant registry: a database it must not touch (newer, corrupt or
+/// another application's), a row it cannot have written, a request it refuses (a CN or name another tenant holds, an unknown tenant), or SQLite
 /// failing underneath.
 ///
 /// Every error names the object (``path`` or the tenant), what was wrong (``reason``) and
@@ -19,6 +19,13 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let newerVersion = Code("registry-newer-version")
         /// The file is not an SQLite database, or it is damaged.
         public static let corrupt = Code("registry-corrupt")
+        /// The file is an SQLite database, but not gshare's: another application's mark
+        /// (`PRAGMA application_id`) or tables that are not gshare's. It is left as it is.
+        public static let foreignDatabase = Code("registry-foreign-database")
+        /// A row holds a value gshare cannot have written (a malformed date, a value of the
+        /// wrong type, a NULL, an oversized or non-UTF-8 text). The error names the table, the
+        /// row and the column.
+        public static let malformedRow = Code("registry-malformed-row")
         /// The registry's folder or file cannot be created or opened.
         public static let unavailable = Code("registry-unavailable")
         /// Another tenant already holds this certificate CN.

@@ -8,6 +8,27 @@ internal import GRDB
 enum Schema {
     static let migrationIdentifiers = ["v1"]
 
+    /// gshare's mark in the SQLite header (`PRAGMA application_id`): the bytes `gshr`
+    /// (0x67736872 = 1735616626). Stamped when a registry is created, or when an unmarked
+    /// registry of an earlier gshare is first opened; a database with any other mark is not
+    /// gshare's and is never touched.
+    static let applicationID: Int32 = 0x6773_6872
+
+    /// What a registry written before the mark looks like: exactly these migrations applied
+    /// (gshare stamps from the release that added ``applicationID`` on, so an unmarked file
+    /// can only be at one of them), and exactly these tables with these columns. Anything
+    /// else without the mark is another application's database (GRDB's `grdb_migrations`
+    /// with a "v1" alone proves nothing: many applications name their first migration so).
+    static let unmarkedMigrations: Set<String> = ["v1"]
+    static let unmarkedTables: [String: [String]] = [
+        "grdb_migrations": ["identifier"],
+        "tenants": ["name", "commonName", "createdAt", "fingerprint"],
+        "certificates": ["id", "tenant", "commonName", "fingerprint", "subject", "issuer", "serial", "notBefore", "notAfter", "onboardedAt", "pem"],
+        "audit": ["id", "time", "user", "host", "command", "target", "result", "message"],
+    ]
+    /// The indexes v1 creates (SQLite's own `sqlite_*` objects are not counted).
+    static let unmarkedIndexes: Set<String> = ["certificates_tenant", "audit_time"]
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in

@@ -33,7 +33,7 @@ extension TenantRegistry {
                 hint: "use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
         }
         return try write { db in
-            if let holder = try Self.tenantRow(db, where: "commonName = ?", cn) {
+            if let holder = try tenantRow(db, where: "commonName = ?", cn) {
                 if let name, name != holder.name {
                     throw RegistryError(
                         .cnTaken, path: name, reason: "tenant '\(holder.name)' already holds the CN '\(cn)'",
@@ -50,7 +50,7 @@ extension TenantRegistry {
                     .invalidName, path: tenantName, reason: "the CN is not a valid tenant name",
                     hint: "give a name with --name (1-64 letters, digits, '.', '_' or '-')")
             }
-            if let holder = try Self.tenantRow(db, where: "name = ?", tenantName) {
+            if let holder = try tenantRow(db, where: "name = ?", tenantName) {
                 throw RegistryError(
                     .nameTaken, path: tenantName, reason: "the tenant name is taken by the tenant with CN '\(holder.commonName)'",
                     hint: "choose another name with --name")
@@ -65,25 +65,26 @@ extension TenantRegistry {
 
     /// Every tenant, by name.
     public func tenants() throws -> [TenantRecord] {
-        try read { db in try Self.tenantRows(db, where: "1", orderBy: "t.name") }
+        try read { db in try tenantRows(db, where: "1", orderBy: "t.name") }
     }
 
     /// The tenant called `name`, or nil.
     public func tenant(named name: String) throws -> TenantRecord? {
-        try read { db in try Self.tenantRow(db, where: "name = ?", name) }
+        try read { db in try tenantRow(db, where: "name = ?", name) }
     }
 
     /// The tenant holding the CN `commonName`, or nil.
     public func tenant(commonName: String) throws -> TenantRecord? {
-        try read { db in try Self.tenantRow(db, where: "commonName = ?", commonName) }
+        try read { db in try tenantRow(db, where: "commonName = ?", commonName) }
     }
 
     /// Every certificate ever onboarded for the tenant, oldest first.
     /// - Throws: ``RegistryError`` `.unknownTenant`.
     public func history(of name: String) throws -> [CertificateRecord] {
         try read { db in
-            guard try Self.tenantRow(db, where: "name = ?", name) != nil else { throw Self.unknown(name) }
-            return try Row.fetchAll(db, sql: "SELECT * FROM certificates WHERE tenant = ? ORDER BY id", arguments: [name]).map(Self.certificate)
+            guard try tenantRow(db, where: "name = ?", name) != nil else { throw Self.unknown(name) }
+            return try Row.fetchAll(db, sql: "SELECT \(Self.certificatesTable.selection) FROM certificates c WHERE c.tenant = ? ORDER BY c.id", arguments: [name])
+                .map(certificate)
         }
     }
 
@@ -93,7 +94,7 @@ extension TenantRegistry {
     @discardableResult
     public func remove(named name: String) throws -> TenantRecord {
         try write { db in
-            guard let record = try Self.tenantRow(db, where: "name = ?", name) else { throw Self.unknown(name) }
+            guard let record = try tenantRow(db, where: "name = ?", name) else { throw Self.unknown(name) }
             try db.execute(sql: "DELETE FROM tenants WHERE name = ?", arguments: [name])
             return record
         }
@@ -118,24 +119,39 @@ extension TenantRegistry {
             ])
     }
 
-    private static func tenantRow(_ db: Database, where condition: String, _ value: String) throws -> TenantRecord? {
+    private func tenantRow(_ db: Database, where condition: String, _ value: String) throws -> TenantRecord? {
         try tenantRows(db, where: "t." + condition, arguments: [value], orderBy: "t.name").first
     }
 
-    private static func tenantRows(_ db: Database, where condition: String, arguments: StatementArguments = [], orderBy: String) throws -> [TenantRecord] {
+    static let tenantsTable = RegistryTable(name: "tenants", alias: "t", namedByID: false, columns: [.text("name"), .date("createdAt")])
+    static let certificatesTable = RegistryTable(
+        name: "certificates", alias: "c", namedByID: true,
+        columns: [
+            .integer("id"), .text("tenant"), .text("commonName"), .text("fingerprint"), .text("subject", limit: RegistryTable.longText),
+            .text("issuer", limit: RegistryTable.longText), .text("serial"), .date("notBefore"), .date("notAfter"), .date("onboardedAt"),
+            .text("pem", limit: RegistryTable.longText),
+        ])
+
+    private func tenantRows(_ db: Database, where condition: String, arguments: StatementArguments = [], orderBy: String) throws -> [TenantRecord] {
         let sql = """
-            SELECT t.name AS tenantName, t.createdAt AS createdAt, c.* FROM tenants t
+            SELECT \(Self.tenantsTable.selection), \(Self.certificatesTable.selection) FROM tenants t
             JOIN certificates c ON c.tenant = t.name AND c.fingerprint = t.fingerprint
             WHERE \(condition) ORDER BY \(orderBy)
             """
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-            TenantRecord(name: row["tenantName"], createdAt: row["createdAt"], certificate: certificate(row))
+            var tenant = try RegistryRow(row, Self.tenantsTable, path: path)
+            let name = try tenant.text("name")
+            tenant.describe("tenant \(RegistryRow.quoted(name))")
+            return TenantRecord(name: name, createdAt: try tenant.date("createdAt"), certificate: try certificate(row))
         }
     }
 
-    private static func certificate(_ row: Row) -> CertificateRecord {
-        CertificateRecord(
-            commonName: row["commonName"], fingerprint: row["fingerprint"], subject: row["subject"], issuer: row["issuer"],
-            serial: row["serial"], notBefore: row["notBefore"], notAfter: row["notAfter"], onboardedAt: row["onboardedAt"], pem: row["pem"])
+    private func certificate(_ row: Row) throws -> CertificateRecord {
+        var row = try RegistryRow(row, Self.certificatesTable, path: path)
+        row.describe("tenant \(RegistryRow.quoted(try row.text("tenant")))")
+        return CertificateRecord(
+            commonName: try row.text("commonName"), fingerprint: try row.text("fingerprint"), subject: try row.text("subject"),
+            issuer: try row.text("issuer"), serial: try row.text("serial"), notBefore: try row.date("notBefore"), notAfter: try row.date("notAfter"),
+            onboardedAt: try row.date("onboardedAt"), pem: try row.text("pem"))
     }
 }

@@ -3,7 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
-import GShareSSH
+@testable import GShareSSH
 import GShareTestSupport
 import Testing
 
@@ -121,8 +121,8 @@ struct HostKeyTests {
         try KnownHostsFile.add(key, host: "127.0.0.2", port: lab.port, to: path)  // already there: nothing to do
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text == "[127.0.0.2]:\(lab.port) ssh-ed25519 \(key.base64)\n")
-        #expect(try permissions(path) == 0o600)
-        #expect(try permissions(folder.appendingPathComponent("ssh").path) == 0o700)
+        await #expect(try permissions(path) == 0o600)
+        await #expect(try permissions(folder.appendingPathComponent("ssh").path) == 0o700)
 
         let connection = try await SSHConnection.connect(
             to: lab.endpoint(host: "127.0.0.2"), credential: .privateKey(path: lab.keys.ed25519, passphrase: nil), options: lab.options(knownHosts: path))
@@ -227,7 +227,109 @@ struct HostKeyTests {
         #expect(ContinuousClock.now - start < .seconds(30))
     }
 
-    private func permissions(_ path: String) throws -> Int {
+    private func permissions(_ path: String) async throws -> Int {
         (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
+    }
+}
+
+/// Hashed known_hosts entries (`HashKnownHosts yes`, Debian's default), written by the real
+/// `ssh-keygen -H` from plain lines: `KnownHostsFile.add` and `knownKeyTypes` read them as
+/// OpenSSH does (HMAC-SHA1 of `host` or `[host]:port`). No sshd needed.
+@Suite("Hashed known_hosts entries")
+struct HashedKnownHostsTests {
+    let folder: URL
+    let first: SSHHostKey
+    let second: SSHHostKey
+
+    init() async throws {
+        folder = try makeTemporaryDirectory()
+        first = try await Self.newKey(in: folder, "first")
+        second = try await Self.newKey(in: folder, "second")
+    }
+
+    /// A fresh key from ssh-keygen (the `.pub` is kept beside it for `ssh-keygen -lf`).
+    static func newKey(in folder: URL, _ name: String, type: [String] = ["-t", "ed25519"]) async throws -> SSHHostKey {
+        let path = folder.appendingPathComponent(name).path
+        let made = try await runProcess("/usr/bin/ssh-keygen", ["-q"] + type + ["-N", "", "-C", "", "-f", path])
+        #expect(made.status == 0, "\(made.stderr)")
+        return try publicKey(path + ".pub")
+    }
+
+    /// A known_hosts file holding `lines`, hashed in place by `ssh-keygen -H`.
+    func hashedFile(_ lines: [String]) async throws -> String {
+        let path = folder.appendingPathComponent("known_hosts-\(UUID().uuidString.prefix(8))").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let hashed = try await runProcess("/usr/bin/ssh-keygen", ["-H", "-f", path])
+        #expect(hashed.status == 0, "\(hashed.stderr)")
+        try? FileManager.default.removeItem(atPath: path + ".old")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.split(separator: "\n").allSatisfy { $0.hasPrefix("|1|") }, "ssh-keygen -H left a plain name: \(text)")
+        return path
+    }
+
+    @Test(arguments: [22, 2222])
+    func theSameKeyBehindAHashedEntryIsAlreadyThereAndOtherHostsAreAppended(_ port: Int) async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let field = KnownHostsFile.hostField(host: "server.example", port: port)
+        let path = try await hashedFile(["\(field) \(first.type) \(first.base64)"])
+        let hashed = try String(contentsOfFile: path, encoding: .utf8)
+
+        try KnownHostsFile.add(first, host: "server.example", port: port, to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == hashed, "the same key was added again")
+
+        // another host, and the same host on another port, are other names: appended
+        try KnownHostsFile.add(second, host: "other.example", port: port, to: path)
+        try KnownHostsFile.add(second, host: "server.example", port: port == 22 ? 2200 : 22, to: path)
+        let other = KnownHostsFile.hostField(host: "server.example", port: port == 22 ? 2200 : 22)
+        #expect(
+            try String(contentsOfFile: path, encoding: .utf8)
+                == hashed + "\(KnownHostsFile.hostField(host: "other.example", port: port)) \(second.type) \(second.base64)\n\(other) \(second.type) \(second.base64)\n")
+    }
+
+    @Test(arguments: [22, 2222])
+    func anotherKeyBehindAHashedEntryIsRefusedAsChangedWithTheRecordedFingerprint(_ port: Int) async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let field = KnownHostsFile.hostField(host: "server.example", port: port)
+        let path = try await hashedFile(["some.other.host \(second.type) \(second.base64)", "\(field) \(first.type) \(first.base64)"])
+        let hashed = try String(contentsOfFile: path, encoding: .utf8)
+
+        let error = try #require(throws: SSHError.self) { try KnownHostsFile.add(second, host: "server.example", port: port, to: path) }
+        #expect(error.code == .hostKeyChanged)
+        #expect(error.fingerprint == second.fingerprint)
+        let recorded = try await keygenFingerprint(folder.appendingPathComponent("first.pub").path)
+        #expect(error.message.contains("line 2 already has a DIFFERENT ssh-ed25519 key for \(field) (a hashed entry) (fingerprint \(recorded))"), "\(error.message)")
+        #expect(error.message.contains("ssh-keygen -R '\(field)' -f \(path)"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == hashed)
+
+        // another type is another key: added
+        let ecdsa = try await Self.newKey(in: folder, "ecdsa", type: ["-t", "ecdsa", "-b", "256"])
+        try KnownHostsFile.add(ecdsa, host: "server.example", port: port, to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == hashed + "\(field) \(ecdsa.type) \(ecdsa.base64)\n")
+    }
+
+    @Test func knownKeyTypesCountsHashedEntries() async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ecdsa = try await Self.newKey(in: folder, "ecdsa", type: ["-t", "ecdsa", "-b", "256"])
+        let path = try await hashedFile([
+            "other.example \(first.type) \(first.base64)", "[127.0.0.2]:2222 \(ecdsa.type) \(ecdsa.base64)", "127.0.0.2 \(second.type) \(second.base64)",
+        ])
+        #expect(KnownHostsFile.knownKeyTypes(host: "127.0.0.2", port: 2222, path: path) == ["ecdsa-sha2-nistp256", "ssh-ed25519"])
+        #expect(KnownHostsFile.knownKeyTypes(host: "127.0.0.2", port: 22, path: path) == ["ssh-ed25519"])
+        #expect(KnownHostsFile.knownKeyTypes(host: "127.0.0.1", port: 2222, path: path) == [])
+    }
+
+    @Test func hmacSHA1IsRFC2202sAndMalformedHashedPatternsMatchNothing() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // RFC 2202, test case 1
+        let digest = HashedHostName.hmacSHA1(key: [UInt8](repeating: 0x0B, count: 20), message: Array("Hi There".utf8))
+        #expect(digest.map { $0.map { String(format: "%02x", $0) }.joined() } == "b617318655057264e28bc0b6fb378c8ef146be00")
+        for pattern in ["|1|", "|1|x|y", "|1|AAAA|AAAA", "|1|AAAA|AAAA|AAAA", "|2|AAAA|AAAAAAAAAAAAAAAAAAAAAAAAAAA=", "server.example"] {
+            #expect(HashedHostName(pattern) == nil, "\(pattern)")
+        }
+        // a hashed line with a broken hash is skipped, not matched and not fatal
+        let path = folder.appendingPathComponent("known_hosts").path
+        try "|1|not-base64|!!! \(first.type) \(first.base64)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try KnownHostsFile.add(second, host: "server.example", port: 22, to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).hasSuffix("server.example \(second.type) \(second.base64)\n"))
     }
 }

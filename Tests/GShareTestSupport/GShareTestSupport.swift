@@ -15,9 +15,12 @@ public func corpusPath(_ relative: String) -> String {
 
 /// What a finished process printed and how it ended.
 public struct ProcessResult: Sendable {
+    /// The exit status, or the signal's number when ``signaled``.
     public let status: Int32
     public let stdout: String
     public let stderr: String
+    /// Whether a signal ended it (a trap is SIGILL or SIGTRAP, not an exit status).
+    public var signaled = false
 }
 
 /// Runs a program with an argument vector (never a shell) and no stdin, draining stdout
@@ -69,7 +72,7 @@ public func runProcessBlocking(
     process.waitUntilExit()
     return ProcessResult(
         status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self))
+        stderr: String(decoding: errData, as: UTF8.self), signaled: process.terminationReason == .uncaughtSignal)
 }
 
 private final class DataBox: @unchecked Sendable {  // written by one thread before the semaphore signals, read after

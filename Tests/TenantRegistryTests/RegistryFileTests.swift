@@ -30,6 +30,31 @@ struct RegistryFileTests {
         #expect(applied.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "['v1']", "\(applied.stderr)")
     }
 
+    @Test func aNewRegistryCarriesGsharesApplicationID() throws {
+        let registry = try TenantRegistry(stateDirectory: try stateFolder())
+        #expect(try applicationID(registry.path) == 0x6773_6872)
+        #expect(Schema.applicationID == 0x6773_6872)
+    }
+
+    @Test func anSQLiteDatabaseWithoutTablesIsAdoptedAndStamped() async throws {
+        // a real SQLite file (header written), no tables, no mark
+        let (folder, path) = try await sqliteStateFolder("c.execute('vacuum')")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)).starts(with: Data("SQLite format 3\0".utf8)))
+        let registry = try TenantRegistry(stateDirectory: folder)
+        #expect(try registry.tenants().isEmpty)
+        #expect(try applicationID(path) == Schema.applicationID)
+    }
+
+    @Test func anEmptyDatabaseWithAnotherApplicationsMarkIsRefusedAndLeftByteIdentical() async throws {
+        let (folder, path) = try await sqliteStateFolder("c.execute('pragma application_id=1196444487')")  // GeoPackage's "GPKG"
+        let before = try await sha256(of: path)
+        let error = try #require(throws: RegistryError.self) { try TenantRegistry(stateDirectory: folder) }
+        #expect(error.code == .foreignDatabase)
+        #expect(error.description.contains("application_id is 0x47504b47"), "\(error)")
+        #expect(error.description.contains("mv \(path) \(path).foreign"))
+        await #expect(try sha256(of: path) == before)
+    }
+
     @Test func aDatabaseFromANewerGshareIsRefusedAndLeftByteIdentical() async throws {
         let folder = try stateFolder()
         let path = try TenantRegistry(stateDirectory: folder).path
@@ -77,6 +102,17 @@ struct RegistryFileTests {
         #expect(error.code == .corrupt)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
     }
+}
+
+/// A state folder whose gshare.sqlite python3's sqlite3 made: `c` is the connection, then
+/// `statements` run, then a commit.
+private func sqliteStateFolder(_ statements: String) async throws -> (folder: String, path: String) {
+    let folder = try stateFolder()
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let path = folder + "/gshare.sqlite"
+    let made = try await runProcess("/usr/bin/env", ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); \(statements); c.commit(); c.close()", path])
+    #expect(made.status == 0, "\(made.stderr)")
+    return (folder, path)
 }
 
 @Suite("Audit log")

@@ -36,3 +36,20 @@ func stateFolder() throws -> String {
 func mode(of path: String) throws -> Int {
     (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
 }
+
+/// The SQLite header's application_id (big-endian, bytes 68-71): read from the file, not
+/// through SQLite.
+func applicationID(_ path: String) throws -> Int32 {
+    let header = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)).prefix(72))
+    guard header.count == 72 else { return 0 }
+    return Int32(bitPattern: header[68..<72].reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+}
+
+/// The file's SHA-256 (sha256sum), to show that a refused file was left byte-identical.
+func sha256(of path: String) async throws -> String {
+    let result = try await runProcess("/usr/bin/sha256sum", [path])
+    guard result.status == 0, let hash = result.stdout.split(separator: " ").first else { throw HashFailed(message: result.stderr) }
+    return String(hash)
+}
+
+struct HashFailed: Error { let message: String }

@@ -154,14 +154,21 @@ extension ShareScenarioTests {
         #expect(works.status == 0, "\(works.stderr)")
     }
 
-    @Test(.timeLimit(.minutes(2)))
-    func aChangedHostKeyIsRefusedLoudly() async throws {
+    /// `hashed`: the known_hosts line is hashed by `ssh-keygen -H` (`HashKnownHosts yes`, Debian's default).
+    @Test(.timeLimit(.minutes(2)), arguments: [false, true])
+    func aChangedHostKeyIsRefusedLoudly(hashed: Bool) async throws {
         let ssh = try SSHLabDescription.load()
         let folder = try makeTemporaryDirectory()
         let knownHosts = folder.appendingPathComponent("known_hosts").path
         // the lab's host names with some other ed25519 key
         let other = try String(contentsOfFile: ssh.keys.unauthorized + ".pub", encoding: .utf8).split(separator: " ")
         try "[127.0.0.2]:\(ssh.port) \(other[0]) \(other[1])\n".write(toFile: knownHosts, atomically: true, encoding: .utf8)
+        if hashed {
+            let hashing = try await runProcess("/usr/bin/ssh-keygen", ["-H", "-f", knownHosts])
+            #expect(hashing.status == 0, "\(hashing.stderr)")
+            #expect(try String(contentsOfFile: knownHosts, encoding: .utf8).hasPrefix("|1|"))
+        }
+        let recorded = try String(contentsOfFile: knownHosts, encoding: .utf8)
         let (lab, _) = try Self.sshLab(login: "glusterfs_path_to_private_key = \"\(ssh.keys.ed25519)\"", knownHosts: knownHosts)
         let result = try await lab.gshare("pool", "list")
         #expect(result.status == 2)
@@ -172,6 +179,7 @@ extension ShareScenarioTests {
                 .map { String($0.split(separator: " ").last ?? "") })
         let replace = try await lab.gshare("ssh", "trust", "127.0.0.2:\(ssh.port)", "--fingerprint", offered)
         #expect(replace.status == 1, "\(replace.stdout) \(replace.stderr)")
+        #expect(try String(contentsOfFile: knownHosts, encoding: .utf8) == recorded, "the recorded key was kept, nothing appended")
     }
 
     @Test(.timeLimit(.minutes(2)))

@@ -76,6 +76,37 @@ struct TenantCommandTests {
         #expect(names == ["tenant-a", "tenant-b", "tenant-c"])
     }
 
+    /// No lab: a config whose state_dir holds a copy of the corpus registry whose rows have
+    /// malformed dates (fixtures/registry/malformed-date.sqlite). GRDB's typed row subscript
+    /// would trap (SIGILL); gshare exits 2 naming the row, and leaves the file as it was.
+    @Test func aRegistryRowWithAMalformedDateFailsListAndAuditWithStatusTwoNamingTheRow() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let state = folder.appendingPathComponent("state")
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        let registry = state.appendingPathComponent("gshare.sqlite").path
+        try FileManager.default.copyItem(atPath: repositoryRoot.appendingPathComponent("fixtures/registry/malformed-date.sqlite").path, toPath: registry)
+        let before = try Data(contentsOf: URL(fileURLWithPath: registry))
+        let config = folder.appendingPathComponent("gshare.toml").path
+        try """
+            glusterfs_targets = ["127.0.0.1:/gshare-never-contacted"]
+            system_cns = ["gluster-node-1"]
+            state_dir = "\(state.path)"
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let expected = [
+            ["tenant", "list"]: "tenants row 2 (tenant 'tenant-b'), column createdAt: found the text 'yesterday'",
+            ["audit"]: "audit row id 2, column time: found the text 'last tuesday'",
+        ]
+        for (command, row) in expected {
+            let result = try await runProcess(EndToEndTests.binary, command + ["--config", config], environment: ["GSHARE_CONFIG": ""])
+            #expect(!result.signaled && result.status == 2, "gshare \(command.joined(separator: " ")): \(result.signaled ? "signal" : "status") \(result.status): \(result.stderr)")
+            #expect(result.stderr.contains("\(registry): \(row)"), "\(result.stderr)")
+            #expect(result.stderr.contains("mv \(registry) \(registry).corrupt"), "\(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: registry)) == before)
+    }
+
     @Test func aMissingPathOrNoTenantCACannotRun() async throws {
         let lab = try Self.lab()
         let missing = try await lab.gshare("tenant", "onboard", "/nonexistent/tenant.pem")
