@@ -222,31 +222,7 @@ public final class Certificate: @unchecked Sendable {
     }
 
     /// Subject alternative names, rendered as `DNS:…`, `IP:…`, `email:…`, `URI:…`.
-    public var subjectAlternativeNames: [String] {
-        guard let raw = X509_get_ext_d2i(ref, NID_subject_alt_name, nil, nil) else { return [] }
-        let names = OpaquePointer(raw)
-        defer { COpenSSL_GENERAL_NAMES_free(names) }
-        var result: [String] = []
-        for i in 0..<COpenSSL_sk_GENERAL_NAME_num(names) {
-            guard let name = COpenSSL_sk_GENERAL_NAME_value(names, i) else { continue }
-            var type: Int32 = 0
-            let value = GENERAL_NAME_get0_value(name, &type)
-            switch type {
-            case GEN_DNS, GEN_EMAIL, GEN_URI:
-                let prefix = type == GEN_DNS ? "DNS" : type == GEN_EMAIL ? "email" : "URI"
-                let bytes = value.map { asn1Bytes($0.assumingMemoryBound(to: ASN1_STRING.self)) } ?? []
-                result.append("\(prefix):\(String(decoding: bytes, as: UTF8.self))")
-            case GEN_IPADD:
-                let bytes = value.map { asn1Bytes($0.assumingMemoryBound(to: ASN1_STRING.self)) } ?? []
-                result.append("IP:\(formatIPAddress(bytes))")
-            case GEN_DIRNAME:
-                result.append("DirName:\(Self.render(name: value.map { OpaquePointer($0) }))")
-            default:
-                result.append("other:\(type)")
-            }
-        }
-        return result
-    }
+    public var subjectAlternativeNames: [String] { subjectAlternativeNameEntries.map(\.description) }
 
     /// OpenSSL found an extension it could not decode while caching extension flags.
     var hasInvalidExtensions: Bool { X509_get_extension_flags(ref) & UInt32(EXFLAG_INVALID) != 0 }

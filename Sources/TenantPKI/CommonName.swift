@@ -47,26 +47,13 @@ public struct CommonName: Sendable, Hashable, Codable, CustomStringConvertible {
         if bytes.count > 64 { return "the name is \(bytes.count) bytes long; at most 64 are allowed" }
         if bytes.contains(0) { return "the name contains a NUL byte (GlusterFS would see only the part before it)" }
         if bytes.contains(where: { $0 >= 0x80 }) { return "the name contains non-ASCII bytes" }
-        if !isAlphanumeric(first) {
-            return "the name starts with \(describe(first)); it must start with a letter or digit"
+        if !NameSyntax.isLetterOrDigit(first) {
+            return "the name starts with \(NameSyntax.describe(first)); it must start with a letter or digit"
         }
-        if let bad = bytes.first(where: { !isAlphanumeric($0) && !Array("._@-".utf8).contains($0) }) {
-            return "the name contains \(describe(bad)), which auth.ssl-allow would treat as "
+        if let bad = bytes.first(where: { !NameSyntax.isLetterOrDigit($0) && !Array("._@-".utf8).contains($0) }) {
+            return "the name contains \(NameSyntax.describe(bad)), which auth.ssl-allow would treat as "
                 + (Array("*?[]".utf8).contains(bad) ? "a glob pattern" : bad == 0x20 || bad == 0x2C ? "a separator" : "unsafe")
         }
         return nil
-    }
-
-    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
-        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-    }
-
-    private static func describe(_ byte: UInt8) -> String {
-        switch byte {
-        case 0x20: "a space"
-        case 0x2C: "a comma"
-        case 0x21...0x7E: "'\(Character(Unicode.Scalar(byte)))'"
-        default: "the byte 0x\(hexByte(byte))"
-        }
     }
 }

@@ -39,6 +39,18 @@ struct CorpusTests {
         "purpose-not-client": "TLS-client purpose rejects",
         "chain-purpose-mismatch": "may not issue TLS client certificates",
         "key-type-unsupported": "EC secp256k1",
+        "unhandled-critical-extension": "critical extension OpenSSL does not understand (1.3.6.1.4.1.32473.1)",
+        "serial-zero": "has serial number 0",
+        "serial-negative": "has a negative serial number",
+        "serial-too-long": "has a 21-octet serial number",
+        "aki-missing": "has no authorityKeyIdentifier",
+        "ca-ski-missing": "\"CN=gshare Corpus Intermediate without SKI\" (chain depth 1) has no subjectKeyIdentifier",
+        "duplicate-extension": "contains authorityInfoAccess (2 copies)",
+        "certificate-not-v3": "is an X.509 v1 certificate yet carries extensions",
+        "dsa-key": "has a DSA key (2048 bits)",
+        "rsa-modulus-not-byte-multiple": "has a 2052-bit RSA modulus",
+        "malformed-san-under-name-constraints":
+            "under the name constraints of \"CN=gshare Corpus Intermediate tenants.example only\", but in its subjectAltName the email address \"tenant@bad@tenants.example\" has 2 '@' signs",
     ]
 
     /// Where one code covers several cases, the phrase that tells this case's reason apart.
@@ -61,6 +73,10 @@ struct CorpusTests {
             "untrusted-issuer", "intermediate-not-ca", "pathlen-exceeded", "chain-too-deep", "revoked",
             "crl-missing-intermediate", "crl-expired", "key-mismatch", "key-encrypted", "good-der", "garbage", "empty",
             "pem-trailing-garbage", "ku-no-digital-signature", "intermediate-eku-server", "key-secp256k1",
+            // RFC 5280 structure (issue 12, item 12)
+            "serial-zero", "serial-negative", "serial-too-long", "aki-missing", "ca-ski-missing",
+            "unknown-critical-extension", "duplicate-extension", "version-1", "dsa-key", "rsa-modulus-not-byte-multiple",
+            "san-malformed-under-name-constraints", "good-name-constrained",
         ]
         #expect(Set(required).subtracting(ids).isEmpty, "missing corpus cases: \(Set(required).subtracting(ids).sorted())")
     }

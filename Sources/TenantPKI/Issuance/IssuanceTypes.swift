@@ -65,12 +65,9 @@ public struct SubjectAlternativeName: Sendable, Hashable, CustomStringConvertibl
         let value = String(text[text.index(after: colon)...])
         switch prefix {
         case "DNS":
-            let labels = value.split(separator: ".", omittingEmptySubsequences: false)
-            let valid = !value.isEmpty && value.utf8.count <= 253 && labels.allSatisfy { label in
-                !label.isEmpty && label.utf8.count <= 63 && label.first != "-" && label.last != "-"
-                    && label.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2D }
+            if let problem = NameSyntax.dnsNameProblem(Array(value.utf8)) {
+                throw refuse("\"\(escapingControlCharacters(value))\" is not a DNS name (letters, digits, '-' in dot-separated labels): it \(problem)")
             }
-            guard valid else { throw refuse("\"\(escapingControlCharacters(value))\" is not a DNS name (letters, digits, '-' in dot-separated labels)") }
             self.kind = .dns
         case "IP":
             var buffer = [UInt8](repeating: 0, count: 16)

@@ -100,10 +100,13 @@ enum ChainFindings {
                 .signatureInvalid, .both, depth: depth, "the signature on \(what) does not verify: \(errorString(error))",
                 fix: "the certificate is damaged or forged: obtain it again from its CA")
         case X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION:
+            let unknown = certificate?.unsupportedCriticalExtensions ?? []
             return Finding(
                 .unhandledCriticalExtension, .both, depth: depth,
-                "\(what) has a critical extension OpenSSL does not understand",
-                fix: "re-issue without that critical extension")
+                "\(what) has a critical extension OpenSSL does not understand"
+                    + (unknown.isEmpty ? "" : " (\(unknown.joined(separator: ", ")))")
+                    + "; RFC 5280 makes every verifier refuse such a certificate",
+                fix: "re-issue without that critical extension (or with it non-critical)")
         default:
             return Finding(
                 .verifyError(error), .both, depth: depth, "OpenSSL rejects \(what): \(errorString(error))",

@@ -44,6 +44,17 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
         public static let keyTypeUnsupported = Code("key-type-unsupported")
         public static let keyEncrypted = Code("key-encrypted")
         public static let keyFilePermissions = Code("key-file-permissions")
+        // gshare's tenant policy, RFC 5280 structure (anywhere in the chain the rule applies).
+        public static let serialZero = Code("serial-zero")
+        public static let serialNegative = Code("serial-negative")
+        public static let serialTooLong = Code("serial-too-long")
+        public static let akiMissing = Code("aki-missing")
+        public static let caSKIMissing = Code("ca-ski-missing")
+        public static let duplicateExtension = Code("duplicate-extension")
+        public static let certificateNotV3 = Code("certificate-not-v3")
+        public static let dsaKey = Code("dsa-key")
+        public static let rsaModulusNotByteMultiple = Code("rsa-modulus-not-byte-multiple")
+        public static let malformedSANUnderNameConstraints = Code("malformed-san-under-name-constraints")
 
         /// An OpenSSL verification error gshare has no dedicated code for.
         static func verifyError(_ number: Int32) -> Code { Code("verify-error-\(number)") }

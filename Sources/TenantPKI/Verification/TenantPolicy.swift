@@ -34,6 +34,9 @@ enum TenantPolicy {
     static let checks: [any TenantPolicyCheck] = [
         LeafIsNotACheck(), ClientAuthenticationCheck(), ChainPurposeCheck(), CommonNameCheck(),
         KeyStrengthCheck(), SignatureHashCheck(), PrivateKeyCheck(),
+        // RFC 5280 structure (StructureChecks.swift).
+        VersionCheck(), SerialNumberCheck(), KeyIdentifierCheck(), DuplicateExtensionCheck(), LegacyKeyCheck(),
+        NameConstraintsSyntaxCheck(),
     ]
 }
 
@@ -152,6 +155,8 @@ struct KeyStrengthCheck: TenantPolicyCheck {
                 return nil
             case .ed25519:
                 return nil
+            case .dsa:
+                return nil  // dsa-key (LegacyKeyCheck), anywhere in the chain
             default:
                 return Finding(
                     .keyTypeUnsupported, .policy, depth: depth,
