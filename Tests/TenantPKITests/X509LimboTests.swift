@@ -50,7 +50,7 @@ struct X509LimboTests {
 
     /// The GlusterFS layer is OpenSSL's verdict, whatever limbo expects.
     @Test(arguments: LimboSuite.shared.testcases)
-    func glusterFSLayerIsOpenSSLVerify(_ limboCase: LimboCase) throws {
+    func glusterFSLayerIsOpenSSLVerify(_ limboCase: LimboCase) async throws {
         let outcome = try limboCase.judge()
         let files = try limboCase.writeFiles()
         defer { try? FileManager.default.removeItem(at: files.directory) }
@@ -62,7 +62,7 @@ struct X509LimboTests {
         if let untrusted = files.untrusted { arguments += ["-untrusted", untrusted] }
         if let crls = files.crls { arguments += ["-crl_check_all", "-CRLfile", crls] }
         arguments.append(files.peer)
-        let result = try runProcess(OpenSSLDifferentialTests.opensslPath, arguments)
+        let result = try await runProcess(OpenSSLDifferentialTests.opensslPath, arguments)
         let opensslAccepts = result.status == 0
         #expect((outcome.glusterfs == "accept") == opensslAccepts, "openssl verify: \(result.stdout) \(result.stderr)")
     }
