@@ -154,8 +154,10 @@ package enum DriverFuzzing {
     // MARK: gluster --xml
 
     /// The bytes as what `gluster --mode=script --xml volume info` printed: the XML scanner
-    /// (``LightXMLElement``), the CLI envelope (``GlusterCLIDocument``) and ``VolumeInfo``.
-    /// A document the scanner accepts, written out again, scans to the same tree.
+    /// (``LightXMLElement``), the CLI envelope (``GlusterCLIDocument``) and ``VolumeInfo``,
+    /// then what gshare reads from each volume: its share marks (``ShareMarks``) and its
+    /// TLS posture (``TLSPosture``, which plans the fixes). A document the scanner accepts,
+    /// written out again, scans to the same tree; marks written out read back the same.
     package static func glusterXML(_ bytes: [UInt8]) -> [String] {
         var broken: [String] = []
         if let root = LightXMLElement.parse(bytes) {
@@ -171,6 +173,13 @@ package enum DriverFuzzing {
             for volume in try VolumeInfo.parse(output) {
                 if volume.name.isEmpty { broken.append("a volume without a name was accepted") }
                 _ = SSLAllowList(optionValue: volume.option("auth.ssl-allow")).rendered
+                _ = TLSPosture.evaluate(volume, systemCNs: fuzzSystemCNs)
+                let marks = ShareMarks(options: volume.options)
+                _ = marks.isFree
+                if marks.unknownState == nil {
+                    let written = Dictionary(marks.settings.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
+                    if ShareMarks(options: written) != marks { broken.append("the share marks of \(volume.name), written out, read back otherwise") }
+                }
             }
         } catch let error as GlusterDriverError {
             if error.message.isEmpty { broken.append("error \(error.code) without a message") }
@@ -180,6 +189,8 @@ package enum DriverFuzzing {
         }
         return broken
     }
+
+    private static let fuzzSystemCNs = ["gluster-node-1", "gshare-manager"].compactMap { try? CommonName(validating: $0) }
 
     /// The element as plain XML: own text first (escaped), then the children.
     private static func serialize(_ element: LightXMLElement) -> String {

@@ -20,7 +20,7 @@ package enum WorkerProtocolFuzzing {
     package static func fuzzOne(_ bytes: [UInt8]) -> [String] {
         var broken: [String] = []
         if let request = try? JSONDecoder().decode(WorkerRequest.self, from: Data(bytes)) {
-            _ = request.operation.kind
+            _ = (request.operation.kind, request.deadline)  // what the worker computes first
             checkRoundTrip(request, "the request", &broken)
         }
         let events = Mutex<[WorkerMessage]>([])

@@ -5,7 +5,7 @@
 import Foundation
 @testable import GShareSSH
 import GShareTestSupport
-import GlusterFSAPI
+@testable import GlusterFSAPI
 import Testing
 
 /// What the fuzzers found, one test per crash reproducer in `fixtures/fuzz/*/crashes/`
@@ -48,6 +48,50 @@ struct FuzzRegressionTests {
         #expect(throws: GlusterFSError.self) { try GlusterVolumeAddress(parsing: text) }
         #expect(throws: GlusterFSError.self) { try GlusterVolumeAddress(parsing: "h:/-v") }
         #expect(try GlusterVolumeAddress(parsing: "h:/v-").volume == "v-")
+    }
+
+    // MARK: worker-protocol
+
+    /// A result line whose wipe report's `elapsedSeconds` no `Duration` in milliseconds
+    /// holds (`1e300`, and anything above Int64.max / 1000 seconds) trapped the parent in
+    /// `Int64(_:)`: the report now refuses it as a protocol error, like any line it cannot read.
+    @Test(arguments: ["1e300", "-1e300", "9300000000000000", "-1", "31622401"])
+    func aWipeReportWhoseElapsedTimeIsNoDurationIsAProtocolError(_ seconds: String) throws {
+        let line = #"{"event":"result","outcome":"ok","wipeReport":{"removed":{"files":1,"directories":0,"others":0,"bytes":0,"alreadyGone":0,"failures":0},"preserved":[],"failureSamples":[],"elapsedSeconds":"#
+            + seconds + "}}"
+        let lines = WorkerLines { _ in }
+        lines.handle(ArraySlice(line.utf8))
+        #expect(lines.result == nil)
+        #expect(lines.protocolError?.hasPrefix("not a protocol line") == true)
+        #expect(WorkerProtocolFuzzing.fuzzOne(Array(line.utf8)).isEmpty)
+    }
+
+    @Test func aWipeReportWithARealElapsedTimeStillReads() throws {
+        let json = #"{"removed":{"files":1,"directories":0,"others":0,"bytes":0,"alreadyGone":0,"failures":0},"preserved":[],"failureSamples":[],"elapsedSeconds":31622400}"#
+        let report = try JSONDecoder().decode(WipeReport.self, from: Data(json.utf8))
+        #expect(report.elapsed == .seconds(31_622_400))
+    }
+
+    /// The worker computed its deadline the same way (`Int64(deadlineSeconds * 1000)`):
+    /// a request whose deadline is not 0 to a year of seconds is now refused when it is
+    /// read, and the parent never writes one (a longer deadline is a year).
+    @Test(arguments: ["1e300", "-0.5", "9300000000000000", "31622401"])
+    func aRequestWhoseDeadlineIsNoDurationIsRefused(_ seconds: String) {
+        let json = #"{"protocolVersion":1,"connection":{"address":{"host":"h","port":24007,"volume":"v"},"transport":"followVolume"},"operation":{"kind":"statvfs"},"deadlineSeconds":"#
+            + seconds + "}"
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(WorkerRequest.self, from: Data(json.utf8)) }
+        #expect(WorkerProtocolFuzzing.fuzzOne(Array(json.utf8)).isEmpty)
+    }
+
+    @Test func theParentNeverWritesADeadlineNoDurationHolds() throws {
+        let connection = GlusterConnection(address: GlusterVolumeAddress(host: "h", volume: "v"), identity: nil)
+        let request = WorkerRequest(connection: connection, operation: .statvfs(path: "/"), deadlineSeconds: 1e300)
+        #expect(request.deadlineSeconds == WorkerRequest.longestRun)
+        #expect(request.deadline == .seconds(Int64(WorkerRequest.longestRun)))
+        let again = try JSONDecoder().decode(WorkerRequest.self, from: JSONEncoder().encode(request))
+        #expect(again == request)
+        let short = WorkerRequest(connection: connection, operation: .statvfs(path: "/"), deadlineSeconds: 1.5)
+        #expect(short.deadline == .milliseconds(1500))
     }
 
     // MARK: known-hosts
