@@ -54,7 +54,8 @@ public enum KnownHostsFile {
                     """, fingerprint: key.fingerprint)
         }
         var text = ""
-        if !existing.isEmpty && !existing.hasSuffix("\n") { text += "\n" }
+        // By byte: a file ending in CRLF ends in the one Character "\r\n", which is not "\n".
+        if !existing.isEmpty && existing.utf8.last != UInt8(ascii: "\n") { text += "\n" }
         text += "\(field) \(key.type) \(key.base64)\n"
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw failure("cannot be opened for writing: \(String(cString: strerror(errno)))") }

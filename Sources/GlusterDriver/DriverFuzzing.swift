@@ -34,12 +34,21 @@ package enum DriverFuzzing {
         } catch {
             if !GShareConfigError.Code.all.contains(error.code) { broken.append("unknown error code \(error.code)") }
             if error.message.isEmpty { broken.append("error \(error.code) without a message") }
-            let lineLengths = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map(\.count)
-            if error.line < 0 || error.line > lineLengths.count {
-                broken.append("error \(error.code) on line \(error.line) of \(lineLengths.count)")
-            } else if error.line > 0, !(1...(lineLengths[error.line - 1] + 1)).contains(error.column) {
-                broken.append(
-                    "error \(error.code) at \(error.line):\(error.column), outside its line of \(lineLengths[error.line - 1]) characters")
+            // Lines and columns as the TOML reader counts them: after a byte order mark.
+            let scalars = text.unicodeScalars.first == "\u{FEFF}" ? text.unicodeScalars.dropFirst() : text.unicodeScalars[...]
+            let lines = scalars.split(separator: "\n", omittingEmptySubsequences: false)
+            if error.line < 0 || error.line > lines.count {
+                broken.append("error \(error.code) on line \(error.line) of \(lines.count)")
+            } else if error.line > 0, !(1...(lines[error.line - 1].count + 1)).contains(error.column) {
+                broken.append("error \(error.code) at \(error.line):\(error.column), outside its line of \(lines[error.line - 1].count) characters")
+            } else if error.line > 0, let key = error.key,
+                [.invalidTarget, .invalidServer, .duplicateEntry, .invalidCommonName].contains(error.code)
+            {
+                // About one element of an array: the position is its opening quote (or the key).
+                let at = lines[error.line - 1].dropFirst(error.column - 1)
+                if at.first != "\"" && at.first != "'" && !String(String.UnicodeScalarView(at)).hasPrefix(key) {
+                    broken.append("error \(error.code) at \(error.line):\(error.column) points at neither an element nor \(key)")
+                }
             }
         }
         broken += PKIFuzzing.labProfile(bytes)

@@ -4,6 +4,7 @@
 
 import Foundation
 @testable import GShareSSH
+import GlusterDriver
 import GShareTestSupport
 @testable import GlusterFSAPI
 import Testing
@@ -48,6 +49,25 @@ struct FuzzRegressionTests {
         #expect(throws: GlusterFSError.self) { try GlusterVolumeAddress(parsing: text) }
         #expect(throws: GlusterFSError.self) { try GlusterVolumeAddress(parsing: "h:/-v") }
         #expect(try GlusterVolumeAddress(parsing: "h:/v-").volume == "v-")
+    }
+
+    // MARK: config
+
+    /// Found while writing the config target's position check: with a byte order mark, an
+    /// error about an array element on line 1 was one column to the right (the element
+    /// positions counted the mark, which the TOML reader skips).
+    @Test func elementPositionsOnTheFirstLineSkipAByteOrderMark() throws {
+        let text = "glusterfs_targets = [\"bad\"]\nsystem_cns = [\"a\"]\n"
+        for document in [text, "\u{FEFF}" + text] {
+            do {
+                _ = try GShareConfig.parse(document, source: "/fuzz/gshare.toml")
+                Issue.record("accepted")
+            } catch {
+                #expect(error.code == .invalidTarget)
+                #expect(error.line == 1 && error.column == 22, "\(error)")
+            }
+            #expect(DriverFuzzing.config(Array(document.utf8)).isEmpty)
+        }
     }
 
     // MARK: worker-protocol
@@ -128,5 +148,10 @@ struct FuzzRegressionTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(input))
         #expect(KnownHostsFile.knownKeyTypes(host: "127.0.0.2", port: 2222, path: path) == ["ecdsa-sha2-nistp256"])
         #expect(KnownHostsFile.knownKeyTypes(host: "10.0.0.5", port: 22, path: path) == ["ssh-rsa"])
+        // A new host goes on the next line, without a blank one before it (a file ending in
+        // CRLF does end in a line feed).
+        try KnownHostsFile.add(recorded.key, host: "gluster9", port: 22, to: path)
+        let after = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(after == Data(input) + Data("gluster9 \(recorded.key.type) \(recorded.key.base64)\n".utf8))
     }
 }
