@@ -54,6 +54,17 @@ public struct GrantPolicy: Sendable {
     /// - Throws: ``WorkflowError`` (refused: unknown tenant, expired certificate, invalid
     ///   certificate or CN; failed: unreadable files, the registry).
     public func resolve(_ selector: IdentitySelector, for direction: GrantDirection) throws(WorkflowError) -> GrantedName {
+        let name = try resolveName(selector, for: direction)
+        if direction == .allow, config.systemCNs.contains(name.commonName) {
+            throw WorkflowError(
+                .systemCommonName, .refused, subject: name.commonName.value,
+                message: "\(name.commonName) is a system CN (a GlusterFS node or gshare's own identity): it is in every volume's auth.ssl-allow already, and no tenant may ever hold it; nothing was changed",
+                fix: "give the tenant a certificate with a CN of its own; if a tenant certificate carries this name, revoke it at the tenant CA")
+        }
+        return name
+    }
+
+    func resolveName(_ selector: IdentitySelector, for direction: GrantDirection) throws(WorkflowError) -> GrantedName {
         try reportedSync {
             switch selector {
             case .tenant(let name):
@@ -111,7 +122,9 @@ public struct GrantPolicy: Sendable {
                 message: "--cert needs tenant_ca in gshare.toml (the tenant root that certificates are validated against)",
                 fix: "set tenant_ca in gshare.toml, or use --cn")
         }
-        let verifier = CertificateVerifier(trustStore: try TrustStore(caFile: tenantCA, untrustedFiles: untrusted, crlFiles: crls))
+        let verifier = CertificateVerifier(
+            trustStore: try TrustStore(caFile: tenantCA, untrustedFiles: untrusted, crlFiles: crls),
+            options: VerificationOptions(reservedCommonNames: Set(config.systemCNs.map(\.value))))
         guard let result = verifier.verify(files: [path]).first else {
             throw WorkflowError(.internalError, .failed, subject: path, message: "the verifier gave no verdict for \(path)")
         }

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 public import GlusterDriver
+import TenantPKI
 
 /// Where a front end looks for gshare.toml: an explicit path (`--config`), the environment
 /// (`GSHARE_CONFIG`), the current folder, then `/etc/gshare/gshare.toml`.
@@ -51,6 +52,11 @@ public enum ConfigurationWorkflow {
     /// state folder when there is no configuration at all.
     public static func auditStateDirectory(_ source: ConfigurationSource) throws(WorkflowError) -> String {
         try optional(source)?.config.stateDirectory ?? GShareConfig.defaultStateDirectory(environment: source.environment)
+    }
+
+    /// The system CNs of the configuration, when there is one; empty when there is none.
+    public static func systemCommonNames(_ source: ConfigurationSource) throws(WorkflowError) -> [String] {
+        try optional(source)?.config.systemCNs.map(\.value) ?? []
     }
 
     /// The configuration if there is one; nil when none is found where gshare looks.

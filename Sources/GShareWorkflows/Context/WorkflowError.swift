@@ -53,6 +53,8 @@ public struct WorkflowError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let tenantCertificateExpired = Code("tenant-certificate-expired")
         /// A certificate that does not pass both validation layers.
         public static let invalidCertificate = Code("invalid-certificate")
+        /// A system CN (a node, gshare itself) where only a tenant's may be.
+        public static let systemCommonName = Code("system-cn")
         /// A name that breaks the CN rules.
         public static let invalidCommonName = Code("invalid-common-name")
         /// A file that holds no certificate.

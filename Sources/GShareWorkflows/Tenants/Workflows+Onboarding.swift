@@ -99,7 +99,8 @@ extension Workflows {
                     .notConfigured, .failed, message: "onboarding needs tenant_ca in gshare.toml (the tenant root that certificates are validated against)",
                     fix: "set tenant_ca in gshare.toml")
             }
-            let verifier = CertificateVerifier(trustStore: try TrustStore(caFile: tenantCA))
+            let verifier = CertificateVerifier(
+                trustStore: try TrustStore(caFile: tenantCA), options: VerificationOptions(reservedCommonNames: Set(config.systemCNs.map(\.value))))
             let registry = try registry()
             let now = context.now()
             var results: [OnboardingResult] = []

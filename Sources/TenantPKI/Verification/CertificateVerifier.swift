@@ -16,11 +16,16 @@ public struct VerificationOptions: Sendable {
     public var time: Date?
     /// The OpenSSL security level; nil means that of a fresh `SSL_CTX`, as GlusterFS gets it.
     public var securityLevel: Int?
+    /// Names no tenant may hold: the system CNs (the nodes, gshare's own identity), which are
+    /// in every volume's auth.ssl-allow. A certificate whose GlusterFS-visible name is one of
+    /// them fails the tenant policy (`cn-is-system-cn`). Empty: not known.
+    public var reservedCommonNames: Set<String>
 
-    public init(depth: Int = 1, time: Date? = nil, securityLevel: Int? = nil) {
+    public init(depth: Int = 1, time: Date? = nil, securityLevel: Int? = nil, reservedCommonNames: Set<String> = []) {
         self.depth = depth
         self.time = time
         self.securityLevel = securityLevel
+        self.reservedCommonNames = reservedCommonNames
     }
 }
 
@@ -63,7 +68,8 @@ public struct CertificateVerifier: Sendable {
         let outcome = runOpenSSLVerification(leaf: leaf, extraIntermediates: Array(presented.dropFirst()), at: checkedAt)
         let context = PolicyContext(
             leaf: leaf, chain: outcome.chain, chainIsTrusted: !outcome.errors.contains { Self.breaksChain($0.error) },
-            key: key, checkedAt: checkedAt, securityLevel: securityLevel, depth: options.depth)
+            key: key, checkedAt: checkedAt, securityLevel: securityLevel, depth: options.depth,
+            reservedCommonNames: options.reservedCommonNames)
         var findings: [Finding] = []
         for logged in Self.withoutConsequentialErrors(outcome.errors) {
             findings.append(ChainFindings.finding(for: logged.error, depth: logged.depth, context: context))
