@@ -140,7 +140,7 @@ public struct CertificateVerifier: Sendable {
             X509_VERIFY_PARAM_set_auth_level(parameters, Int32(clamping: securityLevel))
             X509_VERIFY_PARAM_set_time(parameters, time_t(time.timeIntervalSince1970.rounded(.down)))
             _ = X509_STORE_CTX_set_purpose(context, X509_PURPOSE_ANY)
-            if !trustStore.revocationLists.isEmpty {
+            if trustStore.checksRevocation {
                 _ = X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL))
             }
             X509_STORE_CTX_set_verify_cb(context, COpenSSL_collecting_verify_callback())
