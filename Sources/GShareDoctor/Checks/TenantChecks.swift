@@ -41,7 +41,8 @@ extension Doctor {
         }
         for volume in input.inventory.volumes {
             let name = label(volume)
-            let named = volume.allowList.uniqueEntries.filter { !system.contains($0) && !SSLAllowListProbe.isWildcard($0) }
+            let irregular = Set(volume.allowList.irregularEntries)
+            let named = volume.allowList.uniqueEntries.filter { !system.contains($0) && !irregular.contains($0) }
             if let share = share(of: volume) {
                 let listed = Set(volume.allowList.uniqueEntries)
                 for cn in volume.marks.granted where !listed.contains(cn) && !system.contains(cn) {
@@ -149,13 +150,6 @@ extension Doctor {
                 fix: "gshare access deny \(share.id) --cn \(commandWord(tenant.commonName))",
                 action: .removeCN(share: share.id, cn: tenant.commonName))
         }
-    }
-}
-
-/// `SSLAllowList.isWildcard` is internal to GlusterDriver; the same test, for the doctor.
-enum SSLAllowListProbe {
-    static func isWildcard(_ token: String) -> Bool {
-        token.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }
     }
 }
 

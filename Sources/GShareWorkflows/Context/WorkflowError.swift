@@ -185,7 +185,7 @@ extension WorkflowError {
 
     /// Driver requests understood but refused.
     static let refusedDriverCodes: Set<ShareDriverError.Code> = [
-        .unknownShare, .noFreeVolume, .nameTaken, .invalidRequest, .postureNotReady, .systemCN, .notInPool, .volumeBusy,
+        .unknownShare, .noFreeVolume, .nameTaken, .invalidRequest, .postureNotReady, .systemCN, .notInPool, .volumeBusy, .patternAdmits,
     ]
 
     /// PKI requests understood but refused (a hostile CN, an existing file, a serial the CA

@@ -28,7 +28,7 @@ extension ShareDriver {
         if restartNeeded && !restart && !pendingBefore {
             // Remember it on the volume: the options alone cannot show that the bricks still
             // run without TLS, and `pool check` must keep saying so until they restart.
-            settings.append(VolumeSetting(key: TLSPosture.restartPendingKey, value: "server.ssl"))
+            settings.append(VolumeSetting(key: TLSPosture.restartPendingKey, value: plan.restartReason ?? TLSOption.serverSSL))
         }
         if !settings.isEmpty {
             try await cli.volumeSet(pooled.name, settings)
