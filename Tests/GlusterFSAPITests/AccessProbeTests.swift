@@ -139,6 +139,27 @@ struct AccessProbeTests {
     }
 
     @Test(.timeLimit(.minutes(2)))
+    func aPlainTextClientWithoutACertificateIsAdmittedByAVolumeWithTLSOff() async throws {
+        let lab = try Lab.load()
+        // No certificate at all (the identity is ignored), no TLS: anyone.
+        let anyone = try lab.connection("plain", as: "tenant-b", transport: .plainText)
+        let space = try await makeClient().statvfs(anyone)
+        #expect(space.totalBytes > 0)
+        let probe = try await makeClient().probe(anyone)
+        #expect(probe.outcome == .ok, "\(probe.message) \(probe.logExcerpt)")
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aPlainTextClientIsRejectedByAVolumeWithTLSOnWithinSeconds() async throws {
+        let lab = try Lab.load()
+        // tenant-a is in the list: only the missing TLS keeps it out.
+        let result = try await makeClient().probe(try lab.connection("access", as: "tenant-a", transport: .plainText), deadline: .seconds(30))
+        #expect(result.outcome == .tlsRejected, "\(result.message) \(result.logExcerpt)")
+        #expect(result.elapsed < .seconds(29))  // before the deadline: a rejection, not a hang
+        print("plain text on a TLS volume: \(result.outcome) errno \(result.errno) in \(result.elapsed): \(result.logExcerpt)")
+    }
+
+    @Test(.timeLimit(.minutes(2)))
     func aVolumeWithAnInvalidTLSValueFailsFastInsteadOfHanging() async throws {
         let lab = try Lab.load()
         // client.ssl/server.ssl accept any value; with "maybe" glfs_init would wait forever.

@@ -22,6 +22,11 @@ struct WorkerMechanicsTests {
             let decoded = try JSONDecoder().decode(WorkerRequest.self, from: JSONEncoder().encode(request))
             #expect(decoded == request)
         }
+        for transport in GlusterTransportSecurity.known {
+            var other = connection
+            other.transport = transport
+            #expect(try JSONDecoder().decode(GlusterConnection.self, from: JSONEncoder().encode(other)) == other)
+        }
         #expect(connection.identity?.certificateChain == "/etc/ssl/tenant-a/glusterfs.pem")
         #expect(connection.address.description == "127.0.0.2:/v")
     }
