@@ -45,7 +45,7 @@ struct DriverLab {
         try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "not JSON: \(result.stdout) \(result.stderr)")
     }
 
-    /// `gshare access test` as a lab identity: 0 in, 1 refused.
+    /// `gshare access test` as a lab identity: 0 in, 1 refused, 3 the volume admits anyone.
     func accessTest(_ volume: String, as name: String) async throws -> Int32 {
         let identity = try lab.identity(named: name)
         let result = try await runProcess(
