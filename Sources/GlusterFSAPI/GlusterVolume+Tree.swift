@@ -169,7 +169,7 @@ extension GlusterVolume {
         }
 
         mutating func failed(_ error: GlusterFSError, path: String) {
-            counts.failures += 1
+            counts.countFailure()
             if samples.count < 20 {
                 samples.append(WipeFailure(operation: error.operation, path: path, errno: error.errno, message: error.message))
             }
@@ -223,9 +223,9 @@ extension GlusterVolume {
                         let cleanInside = state.counts.failures == failuresBefore
                         do {
                             try removeDirectory(child)
-                            state.counts.directories += 1
+                            state.counts.countDirectory()
                         } catch let error as GlusterFSError where error.errno == ENOENT {
-                            state.counts.alreadyGone += 1
+                            state.counts.countAlreadyGone()
                         } catch let error as GlusterFSError where error.errno == ENOTEMPTY && cleanInside && attempt < 3 {
                             // A first listing can come back short (a directory the trash
                             // translator created on the brick has no DHT layout until looked
@@ -243,13 +243,12 @@ extension GlusterVolume {
                     do {
                         try unlink(child)
                         if entry.kind == .regular {
-                            state.counts.files += 1
-                            state.counts.bytes += entry.size
+                            state.counts.countFile(size: entry.size)
                         } else {
-                            state.counts.others += 1
+                            state.counts.countOther()
                         }
                     } catch let error as GlusterFSError where error.errno == ENOENT {
-                        state.counts.alreadyGone += 1
+                        state.counts.countAlreadyGone()
                     } catch let error as GlusterFSError {
                         skipped.insert(entry.name)
                         state.failed(error, path: child)
@@ -299,7 +298,7 @@ extension GlusterVolume {
             content.removeSubrange(bytesPerFile...)
             try writeFile(at: "\(leaves[index % leaves.count])/f\(index)", contents: content)
             counts.files += 1
-            counts.bytes += Int64(bytesPerFile)
+            counts.bytes = counts.bytes.addingSaturating(Int64(bytesPerFile))
             if counts.files % max(1, progressInterval) == 0 { progress(counts) }
         }
         return counts

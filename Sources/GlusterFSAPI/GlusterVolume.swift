@@ -219,7 +219,7 @@ extension GlusterVolume {
         try checkUsable(path, "glfs_lstat")
         var info = Glibc.stat()
         try check(glfs_lstat(handle, path, &info), "glfs_lstat", path: path, code: .operationFailed)
-        return GlusterDirectoryEntry(path: path, kind: GlusterFileKind(mode: info.st_mode), size: Int64(info.st_size), depth: 0)
+        return GlusterDirectoryEntry(path: path, kind: GlusterFileKind(mode: info.st_mode), size: fileSize(info.st_size), depth: 0)
     }
 
     /// The volume's capacity and usage (`glfs_statvfs`).
@@ -243,6 +243,9 @@ extension GlusterVolume {
         return GlusterDirectory(takingOwnership: fd, volume: self, path: path)
     }
 }
+
+/// A `st_size` as a size: never negative (a brick could send anything).
+func fileSize(_ value: off_t) -> Int64 { max(0, Int64(truncatingIfNeeded: value)) }
 
 /// `parent/name`, without a double slash under the root.
 func joinPath(_ parent: String, _ name: String) -> String {

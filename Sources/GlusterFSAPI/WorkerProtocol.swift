@@ -178,11 +178,17 @@ extension WipeReport {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
+        let seconds = try container.decode(Double.self, forKey: .elapsedSeconds)
+        // Int64(_:) traps on a value out of its range: check it first.
+        guard seconds.isFinite, seconds >= 0, seconds < 1e12 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .elapsedSeconds, in: container, debugDescription: "elapsedSeconds \(seconds) is not a duration between 0 and 10^12 s")
+        }
         self.init(
             removed: try container.decode(WipeCounts.self, forKey: .removed),
             preserved: try container.decode([String].self, forKey: .preserved),
             failureSamples: try container.decode([WipeFailure].self, forKey: .failureSamples),
-            elapsed: .milliseconds(Int64((try container.decode(Double.self, forKey: .elapsedSeconds) * 1000).rounded())))
+            elapsed: .milliseconds(Int64((seconds * 1000).rounded())))
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -59,6 +59,18 @@ struct WorkerMechanicsTests {
         #expect(message.code == GlusterFSError.Code.invalidArgument.rawValue)
     }
 
+    @Test(arguments: ["1e300", "-5", "0"])
+    func theWorkerRefusesAnImpossibleDeadlineInsteadOfTrapping(_ seconds: String) async throws {
+        let result = try await runWorker(
+            stdin: #"{"protocolVersion":1,"connection":{"address":{"host":"127.0.0.3","port":24007,"volume":"v"},"transport":"followVolume"},"operation":{"kind":"statvfs"},"deadlineSeconds":"#
+                + seconds + "}")
+        #expect(result.status == 2, "\(result.stdout) \(result.stderr)")
+        let message = try JSONDecoder().decode(WorkerMessage.self, from: Data(result.stdout.utf8))
+        #expect(message.outcome == .failed)
+        #expect(message.code == GlusterFSError.Code.invalidArgument.rawValue)
+        #expect(message.message?.hasPrefix("deadlineSeconds ") == true)
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func aWorkerThatDiesWithoutAResultIsAWorkerFailure() async throws {
         // /bin/false as the "worker": it exits 1 without a word.
