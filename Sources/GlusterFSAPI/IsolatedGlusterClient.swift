@@ -151,8 +151,9 @@ public struct IsolatedGlusterClient: Sendable {
             connectTime: run.result.connectMilliseconds.map { .milliseconds($0) }, elapsed: run.elapsed)
     }
 
-    /// Deletes everything in the volume except `/.trashcan` (see
-    /// ``GlusterVolume/wipe(options:progress:)``). Safe to re-run after an interruption.
+    /// Deletes everything in the volume but the folders `/.trashcan` and
+    /// `/.trashcan/internal_op`, emptied last (see ``GlusterVolume/wipe(options:progress:)``).
+    /// Safe to re-run after an interruption.
     ///
     /// - Parameter progress: called (on a background thread) with the running counts
     ///   every ``WipeOptions/progressInterval`` entries.
