@@ -24,18 +24,20 @@ struct AccessCommandTests {
 
     @Test(.timeLimit(.minutes(1)))
     func aListedTenantIsAllowedAndExitsZero() async throws {
-        let lab = try Lab.load()
-        let result = try await Self.accessTest("\(lab.host):/\(try lab.volume("access"))", as: try lab.identity(named: "tenant-a"))
-        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
-        #expect(result.stdout.hasPrefix("\"tenant-a\" on \(lab.host):/\(try lab.volume("access")): ALLOWED"))
-        #expect(!result.stdout.contains("ADMITS ANYONE"))
-        // The volume enforces TLS: the attempt without a certificate was turned away.
-        let json = try await Self.accessTest("\(lab.host):/\(try lab.volume("access"))", as: try lab.identity(named: "tenant-a"), "--json")
-        #expect(json.status == 0, "\(json.stdout) \(json.stderr)")
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        #expect(document["admitsAnyone"] as? Bool == false)
-        #expect((document["anyone"] as? [String: Any])?["outcome"] as? String == "tlsRejected")
-        #expect(document["verdict"] as? String == "ok")
+        try await withExclusiveUse(of: try Lab.load().volume("access")) {
+            let lab = try Lab.load()
+            let result = try await Self.accessTest("\(lab.host):/\(try lab.volume("access"))", as: try lab.identity(named: "tenant-a"))
+            #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+            #expect(result.stdout.hasPrefix("\"tenant-a\" on \(lab.host):/\(try lab.volume("access")): ALLOWED"))
+            #expect(!result.stdout.contains("ADMITS ANYONE"))
+            // The volume enforces TLS: the attempt without a certificate was turned away.
+            let json = try await Self.accessTest("\(lab.host):/\(try lab.volume("access"))", as: try lab.identity(named: "tenant-a"), "--json")
+            #expect(json.status == 0, "\(json.stdout) \(json.stderr)")
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            #expect(document["admitsAnyone"] as? Bool == false)
+            #expect((document["anyone"] as? [String: Any])?["outcome"] as? String == "tlsRejected")
+            #expect(document["verdict"] as? String == "ok")
+        }
     }
 
     /// A volume with TLS off lets anyone in, in plain text: the certificate is never checked.
@@ -64,16 +66,18 @@ struct AccessCommandTests {
 
     @Test(.timeLimit(.minutes(1)))
     func anUnlistedTenantIsRefusedQuicklyAndExitsOne() async throws {
-        let lab = try Lab.load()
-        let start = Date()
-        let result = try await Self.accessTest("\(lab.host):/\(try lab.volume("access"))", as: try lab.identity(named: "tenant-b"), "--json")
-        #expect(Date().timeIntervalSince(start) < 19)  // before the 20 s deadline (outcome: refused, not timed out)
-        #expect(result.status == 1)
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        #expect(document["outcome"] as? String == "refusedByAuthAllow")
-        #expect(document["allowed"] as? Bool == false)
-        #expect(document["commonName"] as? String == "tenant-b")
-        #expect(document["admitsAnyone"] as? Bool == false)
+        try await withExclusiveUse(of: try Lab.load().volume("access")) {
+            let lab = try Lab.load()
+            let start = Date()
+            let result = try await Self.accessTest("\(lab.host):/\(try lab.volume("access"))", as: try lab.identity(named: "tenant-b"), "--json")
+            #expect(Date().timeIntervalSince(start) < 19)  // before the 20 s deadline (outcome: refused, not timed out)
+            #expect(result.status == 1)
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            #expect(document["outcome"] as? String == "refusedByAuthAllow")
+            #expect(document["allowed"] as? Bool == false)
+            #expect(document["commonName"] as? String == "tenant-b")
+            #expect(document["admitsAnyone"] as? Bool == false)
+        }
     }
 
     @Test(.timeLimit(.minutes(1)))
