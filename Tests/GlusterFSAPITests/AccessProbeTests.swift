@@ -35,14 +35,22 @@ struct AccessProbeTests {
         print("refused tenant-b: \(result.elapsed)")
     }
 
-    @Test(.timeLimit(.minutes(2)))
-    func changingTheAllowListTakesEffectWithoutARestart() async throws {
-        try await withExclusiveUse(of: try Lab.load().volume("access")) {
-            let lab = try Lab.load()
-            let volume = try lab.volume("access")
+    /// Runs `body` with the access volume in exclusive use (no test of another suite sees the
+    /// change) and its auth.ssl-allow restored afterwards; `body` gets the lab, the volume,
+    /// its original list and a client.
+    static func changingTheAllowList(_ body: (Lab, String, String, IsolatedGlusterClient) async throws -> Void) async throws {
+        let lab = try Lab.load()
+        let volume = try lab.volume("access")
+        try await withExclusiveUse(of: volume) {
             let original = try await GlusterCLI.get(volume, "auth.ssl-allow")
             defer { try? GlusterCLI.setBlocking(volume, "auth.ssl-allow", original) }
-            let client = try makeClient()
+            try await body(lab, volume, original, try makeClient())
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func changingTheAllowListTakesEffectWithoutARestart() async throws {
+        try await Self.changingTheAllowList { lab, volume, original, client in
 
             try await GlusterCLI.set(volume, "auth.ssl-allow", "gluster-node-1,gshare-manager,tenant-a,tenant-b")
             let admitted = try await eventually { try await client.probe(try lab.connection("access", as: "tenant-b")).outcome == .ok }
@@ -63,12 +71,7 @@ struct AccessProbeTests {
 
     @Test(.timeLimit(.minutes(2)))
     func aTenantRemovedWhileConnectedIsCutOffAndReportedAsRefused() async throws {
-        try await withExclusiveUse(of: try Lab.load().volume("access")) {
-            let lab = try Lab.load()
-            let volume = try lab.volume("access")
-            let original = try await GlusterCLI.get(volume, "auth.ssl-allow")
-            defer { try? GlusterCLI.setBlocking(volume, "auth.ssl-allow", original) }
-            let client = try makeClient()
+        try await Self.changingTheAllowList { lab, volume, original, client in
             let clock = ContinuousClock()
             let removedAt = Mutex<ContinuousClock.Instant?>(nil)
 
