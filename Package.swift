@@ -181,6 +181,7 @@ let package = Package(
             name: "gshareTests",
             dependencies: [
                 "gshare",
+                "GShareWorkflows",
                 "TenantPKI",
                 "GlusterFSAPI",
                 "GlusterDriver",

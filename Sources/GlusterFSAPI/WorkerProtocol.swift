@@ -13,7 +13,7 @@
 package enum WorkerOperation: Sendable, Hashable, Codable {
     /// Connect, write + read back + unlink a small file at `path`.
     case probe(path: String)
-    /// Delete everything but `/.trashcan`.
+    /// Delete everything but the folders `/.trashcan` and `/.trashcan/internal_op` (emptied last).
     case wipe(WipeOptions)
     /// Create `files` files in `directories` leaf directories under `root`.
     case fill(files: Int, directories: Int, root: String, bytesPerFile: Int)
@@ -178,11 +178,17 @@ extension WipeReport {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
+        let seconds = try container.decode(Double.self, forKey: .elapsedSeconds)
+        // Int64(_:) traps on a value out of its range: check it first.
+        guard seconds.isFinite, seconds >= 0, seconds < 1e12 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .elapsedSeconds, in: container, debugDescription: "elapsedSeconds \(seconds) is not a duration between 0 and 10^12 s")
+        }
         self.init(
             removed: try container.decode(WipeCounts.self, forKey: .removed),
             preserved: try container.decode([String].self, forKey: .preserved),
             failureSamples: try container.decode([WipeFailure].self, forKey: .failureSamples),
-            elapsed: .milliseconds(Int64((try container.decode(Double.self, forKey: .elapsedSeconds) * 1000).rounded())))
+            elapsed: .milliseconds(Int64((seconds * 1000).rounded())))
     }
 
     public func encode(to encoder: any Encoder) throws {

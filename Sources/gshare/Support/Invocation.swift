@@ -25,6 +25,20 @@ enum ExitStatus {
         case .failed: couldNotRun
         }
     }
+
+    // Outcome-specific statuses: a finer status than the verdict's, for one finding that a
+    // script must be able to tell apart. Each is used by ONE command, mapped here, and
+    // documented in that command's help and in README.md.
+
+    /// `access test`: the volume admits anyone, in plain text without a certificate (TLS
+    /// off), so the certificate tested was never checked. (Its verdict is `refused`: 1.)
+    static let admitsAnyone = ExitCode(3)
+
+    /// THE mapping for `access test`: ``admitsAnyone`` when the volume lets anyone in,
+    /// else the status of the probe's verdict.
+    static func of(_ probe: AccessProbe) -> ExitCode {
+        probe.admitsAnyone ? admitsAnyone : of(probe.verdict)
+    }
 }
 
 /// One run of a command: the workflow context (who, the command line, the logger, the
@@ -57,7 +71,12 @@ struct Invocation {
 
     /// Ends the command with the exit status of `verdict` (nothing more is printed).
     func finish(_ verdict: Verdict) throws {
-        guard verdict == .ok else { throw ExitStatus.of(verdict) }
+        try finish(ExitStatus.of(verdict))
+    }
+
+    /// Ends the command with `status`, one of ``ExitStatus`` (nothing more is printed).
+    func finish(_ status: ExitCode) throws {
+        guard status == ExitStatus.success else { throw status }
     }
 }
 
