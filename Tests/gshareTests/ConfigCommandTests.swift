@@ -92,6 +92,19 @@ struct ConfigCommandTests {
         #expect(error["line"] as? Int == 4 && error["key"] as? String == "glusterfs_targets")
     }
 
+    @Test func twoSpellingsOfOneVolumeOnOneHostAreRefusedNamingBoth() async throws {
+        let site = try Site("""
+            glusterfs_targets = ["127.0.0.1:/gshare-x", "localhost:/gshare-x", "127.0.0.1:/gshare-y"]
+            system_cns = ["gluster-node-1"]
+            """)
+        defer { site.remove() }
+        let result = try await Self.gshare("config", "check", "--config", site.file, "--json")
+        #expect(result.status == 2, "\(result.stdout) \(result.stderr)")
+        #expect(result.stderr.contains("\"127.0.0.1:/gshare-x\" and \"localhost:/gshare-x\" are one volume on one host (127.0.0.1)"), "\(result.stderr)")
+        let error = try #require(try Self.json(result)["error"] as? [String: Any])
+        #expect(error["code"] as? String == "duplicate-entry" && error["key"] as? String == "glusterfs_targets")
+    }
+
     @Test func theEnvironmentVariableNamesTheFile() async throws {
         let site = try Site(Self.valid)
         defer { site.remove() }

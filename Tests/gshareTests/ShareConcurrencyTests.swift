@@ -4,6 +4,7 @@
 
 import Foundation
 import GShareTestSupport
+import GlusterDriver
 import Testing
 
 /// Many gshare processes at once on the real lab: nothing lost, nothing claimed twice.
@@ -38,6 +39,34 @@ struct ShareConcurrencyTests {
         let expected = ["gluster-node-1", "gshare-manager"] + joining
         #expect(Set(list.split(separator: ",").map(String.init)) == Set(expected))
         #expect(list.split(separator: ",").count == expected.count)
+    }
+
+    /// Issue 12: locks were keyed by how the host is spelt; one volume is one lock now.
+    @Test(.timeLimit(.minutes(3)))
+    func twoSpellingsOfOneVolumeWaitForTheSameLock() async throws {
+        let volume = "gshare-pool-02-1G"
+        let numeric = try DriverLab(targets: [volume])
+        try await numeric.deleteAllShares()
+        let spelt = try DriverLab(targets: ["localhost:/\(volume)"], stateDirectory: numeric.state)
+        let created = try await numeric.gshare("share", "create", "--name", "spelt", "--json")
+        #expect(created.status == 0, "\(created.stderr)")
+        defer { _ = try? numeric.gshareBlocking("share", "delete", "spelt") }
+        let info = try await runProcess("/usr/sbin/gluster", ["--mode=script", "--xml", "volume", "info", volume])
+        let id = try #require(info.stdout.range(of: "<id>").flatMap { start in
+            info.stdout[start.upperBound...].range(of: "</id>").map { String(info.stdout[start.upperBound..<$0.lowerBound]) }
+        })
+
+        // this test holds the volume's lock, as another gshare process would
+        var held: VolumeLock? = try VolumeLock(stateDirectory: numeric.state.path, volumeID: id, volume: volume)
+        let waiting = try spelt.start(["access", "allow", "spelt", "--cn", "tenant-a"])
+        try await Task.sleep(for: .seconds(2))
+        #expect(waiting.isRunning, "localhost:/\(volume) must wait for the lock 127.0.0.2:/\(volume) holds: it is one volume")
+        #expect(try await DriverLab.options(of: volume)["auth.ssl-allow"] == "gluster-node-1,gshare-manager", "nothing written while locked")
+        withExtendedLifetime(held) {}
+        held = nil
+        let done = try await waiting.finish()
+        #expect(done.status == 0, "\(done.stderr)")
+        #expect(try await DriverLab.options(of: volume)["auth.ssl-allow"] == "gluster-node-1,gshare-manager,tenant-a")
     }
 
     @Test(.timeLimit(.minutes(5)))

@@ -37,7 +37,7 @@ extension ShareDriver {
         for candidate in ordered {
             guard let volume = inventory.volumes.first(where: { $0.target.description == candidate.volume }) else { continue }
             // Another process on this host working on this volume: try the next one.
-            guard let lock = try VolumeLock.attempt(stateDirectory: config.stateDirectory, server: volume.server.host, volume: volume.name) else {
+            guard let lock = try VolumeLock.attempt(stateDirectory: config.stateDirectory, volumeID: volume.info.id, volume: volume.name) else {
                 logger.debug("volume busy (locked by another gshare process): trying the next", metadata: ["volume": "\(volume.exportLocation)"])
                 contended.append(volume.exportLocation)
                 continue
@@ -68,7 +68,7 @@ extension ShareDriver {
             withExtendedLifetime(lock) {}
             var index = ShareIndex.load(stateDirectory: config.stateDirectory)
             index.shares.removeAll { $0.target == after.target.description }
-            index.shares.append(ShareIndex.Entry(id: id, name: name, target: after.target.description))
+            index.shares.append(ShareIndex.Entry(id: id, name: name, target: after.target.description, volumeID: after.info.id))
             index.save(stateDirectory: config.stateDirectory)
             guard let share = Share(after, systemCNs: systemCNs) else { continue }
             return CreateResult(share: share, contended: contended)

@@ -13,6 +13,9 @@ struct ShareIndex: Codable, Sendable {
         let id: String
         let name: String?
         let target: String
+        /// The volume's ID: the key of its lock. Absent in indexes written before it was kept
+        /// (then the share is found by a pool-wide read, which writes it).
+        var volumeID: String?
     }
 
     var version = 1
@@ -52,7 +55,7 @@ struct ShareIndex: Codable, Sendable {
 
     init(inventory: PoolInventory) {
         shares = inventory.volumes.compactMap { volume in
-            volume.marks.shareID.map { Entry(id: $0, name: volume.marks.name, target: volume.target.description) }
+            volume.marks.shareID.map { Entry(id: $0, name: volume.marks.name, target: volume.target.description, volumeID: volume.info.id) }
         }
     }
 }
