@@ -69,6 +69,23 @@ struct ShareConcurrencyTests {
         #expect(try await DriverLab.options(of: volume)["auth.ssl-allow"] == "gluster-node-1,gshare-manager,tenant-a")
     }
 
+    /// Issue 12: two `share create --name dup` at once both succeeded.
+    @Test(.timeLimit(.minutes(5)))
+    func creatorsOfOneNameAtOnceGetOneShare() async throws {
+        let volumes = ["gshare-pool-01-1G", "gshare-pool-02-1G"]
+        let lab = try DriverLab(targets: volumes)
+        try await lab.deleteAllShares()
+        defer { try? lab.deleteAllSharesBlocking() }
+        let results = try await Self.concurrently(lab, Array(repeating: ["share", "create", "--name", "dup", "--json"], count: 3))
+        #expect(results.filter { $0.status == 0 }.count == 1, "\(results.map { "\($0.status) \($0.stderr)" })")
+        #expect(results.filter { $0.status == 1 }.allSatisfy { $0.stderr.contains("'dup'") })
+        let list = try lab.json(try await lab.gshare("share", "list", "--json"))
+        #expect((list["shares"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String } == ["dup"])
+        // the volume that lost the race is free again
+        let pool = try lab.json(try await lab.gshare("pool", "list", "--json"))
+        #expect((pool["volumes"] as? [[String: Any]] ?? []).filter { $0["state"] as? String == "free" }.count == 1)
+    }
+
     @Test(.timeLimit(.minutes(5)))
     func processesCreatingAtOnceNeverClaimTheSameVolume() async throws {
         let volumes = ["gshare-pool-01-1G", "gshare-pool-02-1G"]

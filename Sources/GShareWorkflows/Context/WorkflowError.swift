@@ -185,7 +185,7 @@ extension WorkflowError {
 
     /// Driver requests understood but refused.
     static let refusedDriverCodes: Set<ShareDriverError.Code> = [
-        .unknownShare, .noFreeVolume, .nameTaken, .invalidRequest, .postureNotReady, .systemCN, .notInPool, .volumeBusy, .patternAdmits,
+        .unknownShare, .noFreeVolume, .nameTaken, .invalidRequest, .postureNotReady, .systemCN, .notInPool, .volumeBusy, .patternAdmits, .ambiguousShare,
     ]
 
     /// PKI requests understood but refused (a hostile CN, an existing file, a serial the CA

@@ -77,14 +77,25 @@ public struct ShareDriver: Sendable {
     /// One share, by id, name or volume.
     public func share(_ reference: String) async throws -> Share {
         let inventory = try await inventory()
-        guard let volume = Self.find(reference, in: inventory), let share = Share(volume, systemCNs: systemCNs) else {
+        guard let volume = try Self.find(reference, in: inventory), let share = Share(volume, systemCNs: systemCNs) else {
             throw unknownShare(reference, inventory: inventory)
         }
         return share
     }
 
-    static func find(_ reference: String, in inventory: PoolInventory) -> PoolVolume? {
-        if let volume = inventory.volume(holding: reference) { return volume }
+    /// The share's volume, by id, name or volume.
+    /// - Throws: ``ShareDriverError`` `ambiguous-share` when several shares carry the name.
+    static func find(_ reference: String, in inventory: PoolInventory) throws -> PoolVolume? {
+        if let byID = inventory.volumes.first(where: { $0.marks.shareID == reference }) { return byID }
+        let named = inventory.volumes.filter { $0.marks.shareID != nil && $0.marks.name == reference }
+        if named.count > 1 {
+            let ids = named.map { "\($0.marks.shareID ?? "?") (\($0.exportLocation))" }.joined(separator: ", ")
+            throw ShareDriverError(
+                .ambiguousShare, share: reference,
+                message: "\(named.count) shares are called '\(reference)': \(ids); gshare will not pick one",
+                hint: "name the share by its id; then rename or delete the other (gshare share delete ID)")
+        }
+        if let volume = named.first { return volume }
         if let volume = inventory.volume(named: reference), volume.marks.shareID != nil { return volume }
         return nil
     }
@@ -147,7 +158,7 @@ public struct ShareDriver: Sendable {
             }
         }
         let inventory = try await inventory()
-        guard let volume = Self.find(reference, in: inventory) else { throw unknownShare(reference, inventory: inventory) }
+        guard let volume = try Self.find(reference, in: inventory) else { throw unknownShare(reference, inventory: inventory) }
         let lock = try lock(volumeID: volume.info.id, volume: volume.name)
         let cli = try cli(volume.server)
         let info = try await cli.volumeInfo(of: volume.name)

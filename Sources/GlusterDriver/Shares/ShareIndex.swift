@@ -33,9 +33,12 @@ struct ShareIndex: Codable, Sendable {
         return index
     }
 
-    /// The entry for a share id, name or target/volume.
+    /// The entry for a share id, name or target/volume; nil for a name several shares carry
+    /// (the pool-wide read then says which).
     func entry(for reference: String) -> Entry? {
-        shares.first { $0.id == reference } ?? shares.first { $0.name == reference }
+        let named = shares.filter { $0.name == reference }
+        if named.count > 1 { return shares.first { $0.id == reference } }
+        return shares.first { $0.id == reference } ?? named.first
             ?? shares.first { $0.target == reference || $0.target.hasSuffix(":/\(reference)") }
     }
 
