@@ -69,6 +69,27 @@ struct ShareConcurrencyTests {
         #expect(try await DriverLab.options(of: volume)["auth.ssl-allow"] == "gluster-node-1,gshare-manager,tenant-a")
     }
 
+    /// Issue 12: DEL and C1 controls pass through gluster's XML and reached the terminal raw.
+    @Test(.timeLimit(.minutes(3)))
+    func controlCharactersInOptionValuesNeverReachTheTerminalRaw() async throws {
+        let volume = "gshare-pool-01-1G"
+        let lab = try DriverLab(targets: [volume])
+        try await lab.deleteAllShares()
+        let created = try await lab.gshare("share", "create", "--name", "ctl", "--json")
+        #expect(created.status == 0, "\(created.stderr)")
+        defer { try? lab.deleteAllSharesBlocking() }
+        let hostile = "gluster-node-1,gshare-manager,ten\u{7F}ant,x\u{9B}31mred,\u{202E}gnp.exe"
+        #expect(try await runProcess("/usr/sbin/gluster", ["--mode=script", "volume", "set", volume, "auth.ssl-allow", hostile]).status == 0)
+        for command in [["access", "list", "ctl"], ["status"], ["doctor"], ["pool", "check"]] {
+            let result = try await lab.gshare(command)
+            let shown = result.stdout + result.stderr
+            #expect(!shown.unicodeScalars.contains { $0.value == 0x7F || $0.value == 0x9B || $0.value == 0x202E }, "\(command): raw control characters")
+            #expect(shown.contains("ten\\x7Fant") || command == ["pool", "check"], "\(command): \(shown)")
+            #expect(shown.contains("x\\u{9B}31mred"), "\(command): \(shown)")
+        }
+        #expect(try await runProcess("/usr/sbin/gluster", ["--mode=script", "volume", "set", volume, "auth.ssl-allow", "gluster-node-1,gshare-manager"]).status == 0)
+    }
+
     /// Issue 12: two `share create --name dup` at once both succeeded.
     @Test(.timeLimit(.minutes(5)))
     func creatorsOfOneNameAtOnceGetOneShare() async throws {

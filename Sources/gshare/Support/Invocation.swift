@@ -65,7 +65,7 @@ struct Invocation {
             try Console.printJSON(document)
         } else {
             let rendered = text()
-            if !rendered.isEmpty { print(rendered) }
+            if !rendered.isEmpty { print(TerminalText.escaped(rendered)) }
         }
     }
 
@@ -150,12 +150,12 @@ enum Console {
 
     /// Prints `gshare: error: …` on stderr.
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("gshare: error: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("gshare: error: \(TerminalText.escaped(message))\n".utf8))
     }
 
     /// Prints `gshare: warning: …` on stderr.
     static func printWarning(_ message: String) {
-        FileHandle.standardError.write(Data("gshare: warning: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("gshare: warning: \(TerminalText.escaped(message))\n".utf8))
     }
 
     /// Whether stderr is a terminal (progress lines are only drawn on one).
