@@ -48,7 +48,7 @@ struct AccessCommandTests {
         let volume = "\(lab.host):/\(try lab.volume("plain"))"
         // tenant-b is in no list at all.
         let result = try await Self.accessTest(volume, as: try lab.identity(named: "tenant-b"))
-        #expect(result.status == 3, "\(result.stdout) \(result.stderr)")
+        #expect(result.status == 4, "\(result.stdout) \(result.stderr)")
         #expect(result.stdout.hasPrefix("\"tenant-b\" on \(volume): ADMITS ANYONE — TLS is off on this volume"), "\(result.stdout)")
         #expect(result.stdout.contains("WITHOUT ANY CERTIFICATE"))
         #expect(result.stdout.contains("never checked this certificate"))
@@ -56,7 +56,7 @@ struct AccessCommandTests {
         #expect(result.stdout.contains("this identity: ALLOWED"))
 
         let json = try await Self.accessTest(volume, as: try lab.identity(named: "tenant-b"), "--json")
-        #expect(json.status == 3, "\(json.stdout) \(json.stderr)")
+        #expect(json.status == 4, "\(json.stdout) \(json.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(document["admitsAnyone"] as? Bool == true)
         #expect(document["allowed"] as? Bool == true)

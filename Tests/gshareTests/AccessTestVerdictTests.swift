@@ -31,14 +31,14 @@ struct AccessTestVerdictTests {
     @Test(arguments: [
         // identity, anyone -> exit status, verdict
         (GlusterAccessOutcome.ok, GlusterAccessOutcome.tlsRejected, Int32(0), Verdict.ok),
-        (.ok, .ok, 3, .refused),  // TLS off: the certificate proved nothing
-        (.tlsRejected, .ok, 3, .refused),  // client.ssl on, server.ssl off: refused, yet anyone gets in
-        (.refusedByAuthAllow, .ok, 3, .refused),
+        (.ok, .ok, 4, .refused),  // TLS off: the certificate proved nothing
+        (.tlsRejected, .ok, 4, .refused),  // client.ssl on, server.ssl off: refused, yet anyone gets in
+        (.refusedByAuthAllow, .ok, 4, .refused),
         (.refusedByAuthAllow, .tlsRejected, 1, .refused),
         (.volumeStopped, .volumeStopped, 1, .refused),
         (.ok, .timedOut, 0, .ok),  // could not tell: a note, not a verdict
         (.glusterdUnreachable, .glusterdUnreachable, 2, .failed),
-        (.timedOut, .ok, 3, .refused),
+        (.timedOut, .ok, 4, .refused),
     ])
     func theVolumeAdmittingAnyoneHasAnExitStatusOfItsOwn(
         _ identity: GlusterAccessOutcome, _ anyone: GlusterAccessOutcome, _ status: Int32, _ verdict: Verdict

@@ -31,8 +31,8 @@ struct PoolPrepareTests {
         #expect(Set(failing) == ["server.ssl", "client.ssl", "auth.ssl-allow", "system-cns"])
         #expect(try await driver.gshare("share", "create").status == 1)
         // TLS off admits anyone in plain text: the proof that the posture check matters (and
-        // `access test` says so: exit status 3)
-        #expect(try await driver.accessTest(volume, as: "tenant-b") == 3)
+        // `access test` says so: exit status 4)
+        #expect(try await driver.accessTest(volume, as: "tenant-b") == 4)
 
         // prepare without --restart: settings applied, the restart still needed
         let applied = try await driver.gshare("pool", "prepare", volume, "--json")

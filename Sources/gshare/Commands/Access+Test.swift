@@ -22,7 +22,7 @@ extension GShare.Access {
                 1 refused, saying which: not in auth.ssl-allow, TLS rejected (unknown CA, key not \
                 matching the certificate), or volume stopped; 2 could not run: glusterd \
                 unreachable, unknown volume, timed out, unreadable or invalid certificate/key/CA \
-                files; 3 the volume admits anyone: TLS is off, a client without a certificate got \
+                files; 4 the volume admits anyone: TLS is off, a client without a certificate got \
                 in (whatever this identity got).
 
                 Example:

@@ -59,7 +59,7 @@ struct AccessTestDocument: Codable {
     let outcome: String
     let allowed: Bool
     /// True when a client without a certificate got in in plain text (TLS off): the
-    /// certificate was never checked, `allowed` proves nothing (exit status 3).
+    /// certificate was never checked, `allowed` proves nothing (exit status 4).
     let admitsAnyone: Bool
     let anyone: Anyone
     /// ok, refused or failed (refused when the volume admits anyone).

@@ -32,7 +32,8 @@ enum ExitStatus {
 
     /// `access test`: the volume admits anyone, in plain text without a certificate (TLS
     /// off), so the certificate tested was never checked. (Its verdict is `refused`: 1.)
-    static let admitsAnyone = ExitCode(3)
+    /// 4, not 3: 3 is kept for "outcome unknown", which any change may one day report.
+    static let admitsAnyone = ExitCode(4)
 
     /// THE mapping for `access test`: ``admitsAnyone`` when the volume lets anyone in,
     /// else the status of the probe's verdict.
