@@ -188,6 +188,7 @@ let package = Package(
             name: "gshareTests",
             dependencies: [
                 "gshare",
+                "GShareWorkflows",
                 "TenantPKI",
                 "GlusterFSAPI",
                 "GlusterDriver",

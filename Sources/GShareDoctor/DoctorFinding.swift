@@ -22,6 +22,8 @@ public struct DoctorFinding: Sendable, Hashable, Codable, CustomStringConvertibl
         // 1. TLS posture of pool volumes.
         /// `server.ssl` or `client.ssl` is off (or unset, which means off).
         public static let tlsOff = Code("tls-off")
+        /// A registry tenant's CN is a system CN (critical: it is in every volume's list).
+        public static let tenantIsSystemCN = Code("tenant-is-system-cn")
         /// `server.ssl` or `client.ssl` holds a word GlusterFS does not read as a boolean.
         public static let tlsMaybe = Code("tls-maybe")
         /// `auth.ssl-allow` is unset or lists `*`: every trusted certificate gets in.

@@ -38,6 +38,10 @@ public struct ShareDriverError: Error, Sendable, Hashable, CustomStringConvertib
         public static let notInPool = Code("not-in-pool")
         /// The volume is in a state this operation cannot work from.
         public static let volumeBusy = Code("volume-busy")
+        /// Several shares carry the name given: say which one (its id).
+        public static let ambiguousShare = Code("ambiguous-share")
+        /// A pattern in auth.ssl-allow (or an unset list) would still admit the name a deny removes.
+        public static let patternAdmits = Code("pattern-admits")
     }
 
     public let code: Code

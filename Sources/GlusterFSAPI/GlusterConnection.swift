@@ -57,10 +57,18 @@ public struct GlusterTransportSecurity: Hashable, Sendable, Codable, CustomStrin
     /// Always TLS (`transport.socket.ssl-enabled on` for every client xlator, which
     /// overrides the volfile): a volume with TLS off cannot be reached in plain text.
     public static let requireTLS = GlusterTransportSecurity("requireTLS")
+    /// Never TLS (`transport.socket.ssl-enabled off` for every client xlator, which
+    /// overrides the volfile), and no certificate even if one is given: how *anyone* would
+    /// connect. Only a brick that does not enforce TLS (`server.ssl` off) admits it; a TLS
+    /// brick hangs up (``GlusterAccessOutcome/tlsRejected``).
+    public static let plainText = GlusterTransportSecurity("plainText")
+
+    /// Every value this version knows.
+    public static let known: [GlusterTransportSecurity] = [.followVolume, .requireTLS, .plainText]
 
     public init(from decoder: any Decoder) throws {
         let raw = try decoder.singleValueContainer().decode(String.self)
-        guard let known = [Self.followVolume, .requireTLS].first(where: { $0.rawValue == raw }) else {
+        guard let known = Self.known.first(where: { $0.rawValue == raw }) else {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: decoder.codingPath, debugDescription: "unknown transport security \"\(raw)\""))
         }
@@ -77,7 +85,8 @@ public struct GlusterTransportSecurity: Hashable, Sendable, Codable, CustomStrin
 public struct GlusterConnection: Hashable, Sendable, Codable {
     public var address: GlusterVolumeAddress
     /// The client identity; nil = gfapi's compiled-in defaults (`/usr/lib/ssl/glusterfs.*`
-    /// on Debian), i.e. the node's own identity on a server.
+    /// on Debian), i.e. the node's own identity on a server. Ignored with
+    /// ``GlusterTransportSecurity/plainText``.
     public var identity: GlusterTLSIdentity?
     public var transport: GlusterTransportSecurity
 

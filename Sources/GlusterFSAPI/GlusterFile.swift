@@ -72,6 +72,11 @@ public final class GlusterFile {
                 if code == EINTR { continue }
                 throw volume.operationError("glfs_read", path, errno: code)
             }
+            guard got <= count else {
+                throw GlusterFSError(
+                    .operationFailed, errno: EIO, operation: "glfs_read", path: path,
+                    message: "gfapi returned \(got) bytes for a buffer of \(count)")
+            }
             buffer.removeSubrange(got...)
             return buffer
         }
@@ -136,6 +141,6 @@ final class GlusterDirectory {
                 info = fresh
             }
         }
-        return Entry(name: name, kind: kind, size: kind == .regular ? Int64(info.st_size) : 0)
+        return Entry(name: name, kind: kind, size: kind == .regular ? fileSize(info.st_size) : 0)
     }
 }

@@ -99,15 +99,20 @@ public struct GlusterVolumeSpace: Hashable, Sendable, Codable {
     }
 
     private var unit: UInt64 { fragmentSize != 0 ? fragmentSize : blockSize }
-    /// The volume's size in bytes.
-    public var totalBytes: UInt64 { totalBlocks &* unit }
-    /// Free bytes (including any reserve).
-    public var freeBytes: UInt64 { freeBlocks &* unit }
-    /// Bytes an unprivileged user may still write.
-    public var availableBytes: UInt64 { availableBlocks &* unit }
+    /// The volume's size in bytes (saturating at `UInt64.max`: the counts come from the bricks).
+    public var totalBytes: UInt64 { totalBlocks.multipliedSaturating(by: unit) }
+    /// Free bytes (including any reserve), saturating like ``totalBytes``.
+    public var freeBytes: UInt64 { freeBlocks.multipliedSaturating(by: unit) }
+    /// Bytes an unprivileged user may still write, saturating like ``totalBytes``.
+    public var availableBytes: UInt64 { availableBlocks.multipliedSaturating(by: unit) }
 }
 
 /// What a wipe removed so far (also its progress reports).
+///
+/// The wipe counts through the `count…` methods, which saturate instead of trapping: sizes
+/// come from the volume, and a tenant's sparse files may each claim up to 2^63 - 1 bytes
+/// (XFS bricks; ext4 caps a file at 16 TiB), so a plain sum would overflow `Int64` and kill
+/// the worker at the same file on every retry.
 public struct WipeCounts: Hashable, Sendable, Codable {
     /// Regular files unlinked.
     public var files: Int = 0
@@ -115,7 +120,8 @@ public struct WipeCounts: Hashable, Sendable, Codable {
     public var directories: Int = 0
     /// Symbolic links and other non-directories unlinked.
     public var others: Int = 0
-    /// Bytes in the files unlinked (their sizes as listed).
+    /// Bytes in the files unlinked (their sizes as listed, which sparse files inflate);
+    /// `Int64.max` when the sum is larger.
     public var bytes: Int64 = 0
     /// Entries already gone when the wipe reached them (`ENOENT`: a concurrent or
     /// interrupted earlier wipe removed them).
@@ -125,14 +131,52 @@ public struct WipeCounts: Hashable, Sendable, Codable {
 
     public init() {}
 
-    /// Every entry handled: removed, already gone or failed.
-    public var handled: Int { files + directories + others + alreadyGone + failures }
+    /// Every entry handled: removed, already gone or failed (saturating at `Int.max`).
+    public var handled: Int {
+        [directories, others, alreadyGone, failures].reduce(files) { $0.addingSaturating($1) }
+    }
+
+    /// Counts a regular file unlinked, of `size` bytes as listed (a negative size, which no
+    /// file system reports, counts as 0).
+    public mutating func countFile(size: Int64) {
+        files = files.addingSaturating(1)
+        bytes = bytes.addingSaturating(max(0, size))
+    }
+
+    /// Counts a directory removed.
+    public mutating func countDirectory() { directories = directories.addingSaturating(1) }
+
+    /// Counts a symbolic link or other non-directory unlinked.
+    public mutating func countOther() { others = others.addingSaturating(1) }
+
+    /// Counts an entry that was gone already.
+    public mutating func countAlreadyGone() { alreadyGone = alreadyGone.addingSaturating(1) }
+
+    /// Counts an entry that could not be removed.
+    public mutating func countFailure() { failures = failures.addingSaturating(1) }
+}
+
+extension FixedWidthInteger {
+    /// `self + other`, clamped to the type's range instead of trapping on overflow.
+    func addingSaturating(_ other: Self) -> Self {
+        let (sum, overflow) = addingReportingOverflow(other)
+        guard overflow else { return sum }
+        return other > 0 ? .max : .min
+    }
+
+    /// `self * other`, clamped to the type's range instead of trapping on overflow.
+    func multipliedSaturating(by other: Self) -> Self {
+        let (product, overflow) = multipliedReportingOverflow(by: other)
+        guard overflow else { return product }
+        return (self < 0) == (other < 0) ? .max : .min
+    }
 }
 
 /// What a fill created.
 public struct FillCounts: Hashable, Sendable, Codable {
     public var files: Int = 0
     public var directories: Int = 0
+    /// Bytes written; `Int64.max` when the sum is larger.
     public var bytes: Int64 = 0
 
     public init() {}

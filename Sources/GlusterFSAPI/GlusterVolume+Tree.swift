@@ -18,10 +18,13 @@ public enum GlusterWalkDecision: Sendable {
 
 /// Options of ``GlusterVolume/wipe(options:progress:)``.
 public struct WipeOptions: Hashable, Sendable, Codable {
-    /// Also empty `/.trashcan` (all but `/.trashcan/internal_op`, which the trash
-    /// translator protects), after everything else. Default true: with `features.trash on`
-    /// unlinked files are moved there, so a wipe that skipped it would hand the next tenant
-    /// the previous tenant's data. The folders themselves are always kept.
+    /// Also empty `/.trashcan` after everything else, and `/.trashcan/internal_op` after
+    /// the rest of it. Default true: with `features.trash on` unlinked files are moved to
+    /// `/.trashcan`, with `features.trash-internal-op on` GlusterFS itself copies files
+    /// into `internal_op`, and in both folders a tenant may create files of its own (the
+    /// trash translator protects only the two folders); a wipe that skipped them would hand
+    /// the next tenant the previous tenant's data. The two folders themselves are always
+    /// kept (the trash translator refuses to remove them while it is on).
     public var emptyTrashcan: Bool = true
     /// Report progress after every this many entries. Default 500.
     public var progressInterval: Int = 500
@@ -71,11 +74,12 @@ public struct WipeReport: Hashable, Sendable, Codable {
         self.elapsed = elapsed
     }
 
-    /// True when nothing failed: the volume holds only the preserved entries.
+    /// True when nothing failed: the volume holds only the preserved folders (empty,
+    /// unless ``WipeOptions/emptyTrashcan`` was false).
     public var isComplete: Bool { removed.failures == 0 }
 }
 
-/// The names a wipe never removes.
+/// The names a wipe never removes (it empties them, last).
 enum TrashcanNames {
     static let trashcan = ".trashcan"
     static let internalOperations = "internal_op"
@@ -119,9 +123,9 @@ extension GlusterVolume {
 
     // MARK: - Wipe
 
-    /// Deletes everything in the volume except `/.trashcan` (see
-    /// ``WipeOptions/emptyTrashcan``): depth first, files unlinked, directories removed
-    /// bottom-up.
+    /// Deletes everything in the volume but the two folders `/.trashcan` and
+    /// `/.trashcan/internal_op`, which are emptied last (see ``WipeOptions/emptyTrashcan``):
+    /// depth first, files unlinked, directories removed bottom-up.
     ///
     /// Safe to run again after an interruption: what is already gone (`ENOENT`) counts as
     /// ``WipeCounts/alreadyGone``. Memory stays bounded however many entries there are:
@@ -169,7 +173,7 @@ extension GlusterVolume {
         }
 
         mutating func failed(_ error: GlusterFSError, path: String) {
-            counts.failures += 1
+            counts.countFailure()
             if samples.count < 20 {
                 samples.append(WipeFailure(operation: error.operation, path: path, errno: error.errno, message: error.message))
             }
@@ -177,10 +181,10 @@ extension GlusterVolume {
         }
     }
 
-    /// Names under `path` the wipe must leave alone.
+    /// Names under `path` the wipe must not remove, and whether to empty them (last).
     private func isPreserved(_ name: String, in path: String, depth: Int, options: WipeOptions) -> (keep: Bool, descend: Bool) {
         if depth == 0 && name == TrashcanNames.trashcan { return (true, options.emptyTrashcan) }
-        if depth == 1 && path == "/\(TrashcanNames.trashcan)" && name == TrashcanNames.internalOperations { return (true, false) }
+        if depth == 1 && path == "/\(TrashcanNames.trashcan)" && name == TrashcanNames.internalOperations { return (true, true) }
         return (false, false)
     }
 
@@ -188,7 +192,8 @@ extension GlusterVolume {
     private func wipeContents(of path: String, depth: Int, state: inout WipeState) throws {
         var skipped: Set<String> = []
         // Preserved folders to empty LAST: with the trash translator on, every unlink above
-        // moves a file into /.trashcan, so it is emptied only once nothing else is left.
+        // moves a file into /.trashcan, so it is emptied only once nothing else is left; and
+        // /.trashcan/internal_op after the rest of /.trashcan.
         var emptyLater: [String] = []
         while true {
             // Read one batch, then close the directory before changing it.
@@ -223,9 +228,9 @@ extension GlusterVolume {
                         let cleanInside = state.counts.failures == failuresBefore
                         do {
                             try removeDirectory(child)
-                            state.counts.directories += 1
+                            state.counts.countDirectory()
                         } catch let error as GlusterFSError where error.errno == ENOENT {
-                            state.counts.alreadyGone += 1
+                            state.counts.countAlreadyGone()
                         } catch let error as GlusterFSError where error.errno == ENOTEMPTY && cleanInside && attempt < 3 {
                             // A first listing can come back short (a directory the trash
                             // translator created on the brick has no DHT layout until looked
@@ -243,13 +248,12 @@ extension GlusterVolume {
                     do {
                         try unlink(child)
                         if entry.kind == .regular {
-                            state.counts.files += 1
-                            state.counts.bytes += entry.size
+                            state.counts.countFile(size: entry.size)
                         } else {
-                            state.counts.others += 1
+                            state.counts.countOther()
                         }
                     } catch let error as GlusterFSError where error.errno == ENOENT {
-                        state.counts.alreadyGone += 1
+                        state.counts.countAlreadyGone()
                     } catch let error as GlusterFSError {
                         skipped.insert(entry.name)
                         state.failed(error, path: child)
@@ -299,7 +303,7 @@ extension GlusterVolume {
             content.removeSubrange(bytesPerFile...)
             try writeFile(at: "\(leaves[index % leaves.count])/f\(index)", contents: content)
             counts.files += 1
-            counts.bytes += Int64(bytesPerFile)
+            counts.bytes = counts.bytes.addingSaturating(Int64(bytesPerFile))
             if counts.files % max(1, progressInterval) == 0 { progress(counts) }
         }
         return counts

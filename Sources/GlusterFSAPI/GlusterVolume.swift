@@ -41,7 +41,8 @@ public final class GlusterVolume {
     /// `transport.socket.ssl-own-cert`, `…ssl-private-key` and `…ssl-ca-list` (gfapi
     /// silently ignores the short names). Whether TLS is spoken is the volume's
     /// `client.ssl` (sent in the volfile), unless `connection.transport` is
-    /// ``GlusterTransportSecurity/requireTLS``.
+    /// ``GlusterTransportSecurity/requireTLS`` (always TLS) or
+    /// ``GlusterTransportSecurity/plainText`` (never TLS, and no identity at all).
     ///
     /// - Parameters:
     ///   - logFile: where gfapi logs, at INFO (the level that shows AUTH_FAILED). gfapi
@@ -56,7 +57,7 @@ public final class GlusterVolume {
         guard (1...65535).contains(connection.address.port) else {
             throw GlusterFSError(.invalidArgument, operation: "glfs_set_volfile_server", message: "port \(connection.address.port) is out of range")
         }
-        if let identity = connection.identity {
+        if let identity = connection.identity, connection.transport != .plainText {
             // gfapi would only log an unreadable file and fail later with a vague EIO.
             for (path, what) in [
                 (identity.certificateChain, "certificate chain"), (identity.privateKey, "private key"),
@@ -83,7 +84,7 @@ public final class GlusterVolume {
         try check(glfs_set_volfile_server(handle, "tcp", connection.address.host, Int32(connection.address.port)), "glfs_set_volfile_server")
         try check(glfs_set_logging(handle, logFile, CGlusterFSAPI_LOG_INFO), "glfs_set_logging", path: logFile)
         var options: [(String, String)] = []
-        if let identity = connection.identity {
+        if let identity = connection.identity, connection.transport != .plainText {
             options += [
                 ("transport.socket.ssl-own-cert", identity.certificateChain),
                 ("transport.socket.ssl-private-key", identity.privateKey),
@@ -91,6 +92,7 @@ public final class GlusterVolume {
             ]
         }
         if connection.transport == .requireTLS { options.append(("transport.socket.ssl-enabled", "on")) }
+        if connection.transport == .plainText { options.append(("transport.socket.ssl-enabled", "off")) }
         for (key, value) in options {
             guard !value.isEmpty, !value.utf8.contains(0) else {
                 throw GlusterFSError(.invalidArgument, operation: "glfs_set_xlator_option", message: "\(key) is empty or contains a NUL byte")
@@ -217,7 +219,7 @@ extension GlusterVolume {
         try checkUsable(path, "glfs_lstat")
         var info = Glibc.stat()
         try check(glfs_lstat(handle, path, &info), "glfs_lstat", path: path, code: .operationFailed)
-        return GlusterDirectoryEntry(path: path, kind: GlusterFileKind(mode: info.st_mode), size: Int64(info.st_size), depth: 0)
+        return GlusterDirectoryEntry(path: path, kind: GlusterFileKind(mode: info.st_mode), size: fileSize(info.st_size), depth: 0)
     }
 
     /// The volume's capacity and usage (`glfs_statvfs`).
@@ -241,6 +243,9 @@ extension GlusterVolume {
         return GlusterDirectory(takingOwnership: fd, volume: self, path: path)
     }
 }
+
+/// A `st_size` as a size: never negative (a brick could send anything).
+func fileSize(_ value: off_t) -> Int64 { max(0, Int64(truncatingIfNeeded: value)) }
 
 /// `parent/name`, without a double slash under the root.
 func joinPath(_ parent: String, _ name: String) -> String {

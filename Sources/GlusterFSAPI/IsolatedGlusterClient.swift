@@ -31,6 +31,21 @@ public struct AccessProbeResult: Hashable, Sendable {
     /// From spawning the worker until its result (or its end).
     public let elapsed: Duration
 
+    public init(
+        connection: GlusterConnection, outcome: GlusterAccessOutcome, errno: Int32, operation: String?, message: String,
+        logExcerpt: [String], bytesVerified: Int, connectTime: Duration?, elapsed: Duration
+    ) {
+        self.connection = connection
+        self.outcome = outcome
+        self.errno = errno
+        self.operation = operation
+        self.message = message
+        self.logExcerpt = logExcerpt
+        self.bytesVerified = bytesVerified
+        self.connectTime = connectTime
+        self.elapsed = elapsed
+    }
+
     /// True when the identity is in.
     public var isGranted: Bool { outcome == .ok }
 }
@@ -111,7 +126,23 @@ public struct IsolatedGlusterClient: Sendable {
         -> AccessProbeResult
     {
         let path = path ?? "/.gshare-probe-\(UUID().uuidString)"
-        let run = try await self.run(WorkerRequest(connection: connection, operation: .probe(path: path), deadlineSeconds: deadline.seconds), deadline: deadline)
+        return try await accessResult(connection, operation: .probe(path: path), deadline: deadline)
+    }
+
+    /// Connects and reads the volume's capacity (`glfs_statvfs`), writing nothing: is this
+    /// connection admitted at all? With ``GlusterTransportSecurity/plainText`` it tells
+    /// whether the volume admits anyone (no certificate, no TLS).
+    ///
+    /// - Returns: the outcome as ``probe(_:path:deadline:)`` gives it (``AccessProbeResult/bytesVerified`` 0).
+    /// - Throws: ``GlusterFSError`` only when the worker cannot run or the task is cancelled.
+    public func connects(_ connection: GlusterConnection, deadline: Duration = .seconds(20)) async throws -> AccessProbeResult {
+        try await accessResult(connection, operation: .statvfs(path: "/"), deadline: deadline)
+    }
+
+    private func accessResult(_ connection: GlusterConnection, operation: WorkerOperation, deadline: Duration) async throws
+        -> AccessProbeResult
+    {
+        let run = try await self.run(WorkerRequest(connection: connection, operation: operation, deadlineSeconds: deadline.seconds), deadline: deadline)
         if run.result.outcome == .cancelled { throw run.error }
         return AccessProbeResult(
             connection: connection, outcome: run.result.outcome ?? .failed, errno: run.result.errno ?? 0,
@@ -120,8 +151,9 @@ public struct IsolatedGlusterClient: Sendable {
             connectTime: run.result.connectMilliseconds.map { .milliseconds($0) }, elapsed: run.elapsed)
     }
 
-    /// Deletes everything in the volume except `/.trashcan` (see
-    /// ``GlusterVolume/wipe(options:progress:)``). Safe to re-run after an interruption.
+    /// Deletes everything in the volume but the folders `/.trashcan` and
+    /// `/.trashcan/internal_op`, emptied last (see ``GlusterVolume/wipe(options:progress:)``).
+    /// Safe to re-run after an interruption.
     ///
     /// - Parameter progress: called (on a background thread) with the running counts
     ///   every ``WipeOptions/progressInterval`` entries.

@@ -13,7 +13,7 @@
 package enum WorkerOperation: Sendable, Hashable, Codable {
     /// Connect, write + read back + unlink a small file at `path`.
     case probe(path: String)
-    /// Delete everything but `/.trashcan`.
+    /// Delete everything but the folders `/.trashcan` and `/.trashcan/internal_op` (emptied last).
     case wipe(WipeOptions)
     /// Create `files` files in `directories` leaf directories under `root`.
     case fill(files: Int, directories: Int, root: String, bytesPerFile: Int)

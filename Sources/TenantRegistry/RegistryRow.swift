@@ -8,7 +8,7 @@ internal import GRDB
 /// A registry table as gshare reads it. Every column arrives raw — its SQLite storage class
 /// (`typeof`) and its exact bytes, at most one byte past the column's limit — and is decoded
 /// by ``RegistryRow``, which throws ``RegistryError/Code-swift.struct/malformedRow`` where
-/// GRDB's typed subscripts would trap (`try!` on a malformed date, a NULL, a wrong type) or
+/// GRDB's typed subscripts would trap (a forced `try` on a malformed date, a NULL, a wrong type) or
 /// silently cut a text at a NUL byte.
 struct RegistryTable: Sendable {
     /// How a column is decoded.
@@ -143,7 +143,7 @@ struct RegistryRow {
     // MARK: Raw values
 
     /// The value as SQLite stored it: Int64, Double, String, Data or nil. GRDB's untyped
-    /// subscript decodes nothing, so it cannot trap (its typed ones `try!`).
+    /// subscript decodes nothing, so it cannot trap (its typed ones force their `try`).
     private static func stored(_ row: Row, _ column: String) -> (any DatabaseValueConvertible)? {
         let value: (any DatabaseValueConvertible)? = row[column]
         return value

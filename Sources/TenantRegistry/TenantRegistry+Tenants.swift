@@ -26,7 +26,7 @@ extension TenantRegistry {
             commonName: cn, fingerprint: identity.fingerprint, subject: identity.certificate.subject,
             issuer: identity.certificate.issuer, serial: identity.certificate.serialNumberHex,
             notBefore: identity.certificate.notBefore, notAfter: identity.certificate.notAfter,
-            onboardedAt: time, pem: identity.certificate.pemString)
+            onboardedAt: time, pem: Self.presentedChainPEM(identity))
         if let name, !TenantName.isValid(name) {
             throw RegistryError(
                 .invalidName, path: name, reason: "not a valid tenant name",
@@ -153,5 +153,15 @@ extension TenantRegistry {
             commonName: try row.text("commonName"), fingerprint: try row.text("fingerprint"), subject: try row.text("subject"),
             issuer: try row.text("issuer"), serial: try row.text("serial"), notBefore: try row.date("notBefore"), notAfter: try row.date("notAfter"),
             onboardedAt: try row.date("onboardedAt"), pem: try row.text("pem"))
+    }
+}
+
+extension TenantRegistry {
+    /// The certificate as the tenant presents it: the leaf, then the intermediates it was
+    /// verified with (not the trust anchor), so that its revocation can be checked later
+    /// for every CA of the chain.
+    static func presentedChainPEM(_ identity: TenantIdentity) -> String {
+        let chain = identity.chain.count > 1 ? Array(identity.chain.dropLast()) : [identity.certificate]
+        return (chain.first == identity.certificate ? chain : [identity.certificate]).map(\.pemString).joined()
     }
 }

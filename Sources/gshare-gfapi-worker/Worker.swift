@@ -43,6 +43,11 @@ enum Worker {
             output.finish(.failure(.failed, code: .invalidArgument, errno: EINVAL, operation: "request", path: nil,
                 message: "protocol version \(request.protocolVersion) is not supported (this worker speaks 1)", log: []), status: 2)
         }
+        // Int64(_:) below traps on a value out of its range: check it first.
+        guard request.deadlineSeconds.isFinite, request.deadlineSeconds > 0, request.deadlineSeconds <= 1e9 else {
+            output.finish(.failure(.failed, code: .invalidArgument, errno: EINVAL, operation: "request", path: nil,
+                message: "deadlineSeconds \(request.deadlineSeconds) must be a number of seconds between 0 and 10^9", log: []), status: 2)
+        }
         func milliseconds() -> Int { Int((clock.now - started) / .milliseconds(1)) }
 
         // The gfapi log: a private temporary file, unlinked once gfapi and the watcher have

@@ -46,6 +46,17 @@ struct TenantCheckTests {
         #expect(finding.fix.hasPrefix("gshare access allow s-1 --cn tenant-b"))
     }
 
+    @Test("a registry tenant holding a system CN is critical, named with its serial and the revocation that fixes it")
+    func aTenantWithASystemCNIsCritical() throws {
+        let findings = Doctor.registryDriftFindings(
+            try input([], tenants: [tenant("tenant-a"), tenant("impostor", cn: "gshare-manager", serial: "7F")], complete: false))
+        #expect(findings.codes == ["tenant-is-system-cn"])
+        let finding = try #require(findings.first)
+        #expect(finding.severity == .critical && finding.tenant == "impostor" && !finding.safeFix)
+        #expect(finding.message.contains("\"gshare-manager\"") && finding.message.contains("serial 7F"))
+        #expect(finding.fix.contains("gshare pki revoke") && finding.fix.contains("gshare tenant remove impostor"))
+    }
+
     @Test("without the whole registry, no CN is called unknown")
     func incompleteRegistrySkipsUnknownCN() throws {
         let volume = try poolVolume("v", ["auth.ssl-allow": Self.listed].merging(shareMarks("s-1")) { $1 })

@@ -58,7 +58,7 @@ struct VolumeCheckTests {
         #expect(findings.codes == ["allow-list-glob"])
         #expect(findings[0].severity == .critical)
         #expect(findings[0].message.contains("tenant-*"))
-        #expect(findings[0].fix == "gluster volume set v auth.ssl-allow gluster-node-1,gshare-manager")
+        #expect(findings[0].fix == "gshare pool prepare v   (sets auth.ssl-allow to gluster-node-1,gshare-manager)")
     }
 
     @Test("a set list holding * is allow-list-open, and no system CN is reported missing from it")

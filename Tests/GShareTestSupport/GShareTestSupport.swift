@@ -98,6 +98,9 @@ public final class StartedProcess: @unchecked Sendable {  // used by one thread 
         self.errPath = errPath
     }
 
+    /// True while the program runs.
+    public var isRunning: Bool { process.isRunning }
+
     /// Waits (on a thread of its own) for it to end and returns what it printed.
     public func finish() async throws -> ProcessResult {
         try await onOwnThread { self.finishBlocking() }

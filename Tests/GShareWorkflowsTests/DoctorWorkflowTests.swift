@@ -6,6 +6,7 @@ import Foundation
 import GShareDoctor
 import GShareWorkflows
 import GlusterDriver
+import TenantPKI
 import TenantRegistry
 import Testing
 
@@ -36,7 +37,10 @@ struct DoctorWorkflowTests {
     @Test func anExpiredTenantIsRemovedFromTheShareAndTheRemovalIsAudited() async throws {
         let bed = try Testbed(now: Date().addingTimeInterval(10 * 86400))
         _ = try await bed.share("data")
-        _ = try await bed.workflows.onboard([try bed.issue("tenant-b", days: 2)])
+        // onboarded while it was valid (today), judged ten days later
+        let issued = try bed.tenantRoot.issue(commonName: CommonName(validating: "tenant-b"), profile: .client, days: 2)
+        let identity = try #require(CertificateVerifier(trustStore: TrustStore(anchors: [bed.tenantRoot.certificate])).verify(chain: [issued.certificate]).identity)
+        try TenantRegistry(stateDirectory: bed.config.stateDirectory).onboard(identity, at: Date())
         _ = try await bed.workflows.allow(share: "data", identity: .commonName("tenant-b"))
 
         let outcome = try await bed.workflows.doctor(fix: true)

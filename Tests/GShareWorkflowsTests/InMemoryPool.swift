@@ -24,6 +24,8 @@ final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
         var volumes: [Volume]
         var calls: [[String]] = []
         var failWrites = false
+        /// Runs once, right after the next successful `volume set` (another host acting meanwhile).
+        var afterNextSet: (@Sendable (inout [Volume]) -> Void)?
     }
 
     private let state: Mutex<State>
@@ -50,6 +52,12 @@ final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
 
     func options(of volume: String) -> [String: String] {
         state.withLock { state in state.volumes.first { $0.name == volume }?.options ?? [:] }
+    }
+
+    /// `change` runs once, right after the next successful `volume set`: what another gshare
+    /// host does between this one's write and its next read.
+    func afterNextSet(_ change: @escaping @Sendable (inout [Volume]) -> Void) {
+        state.withLock { $0.afterNextSet = change }
     }
 
     func setOption(_ key: String, _ value: String?, on volume: String) {
@@ -81,6 +89,10 @@ final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
                 while rest.count >= 2 {
                     state.volumes[index].options[rest.first!] = rest.dropFirst().first!
                     rest = rest.dropFirst(2)
+                }
+                if let change = state.afterNextSet {
+                    state.afterNextSet = nil
+                    change(&state.volumes)
                 }
                 return Self.ok("<cliOp>volSet</cliOp>")
             case ["volume", "get"]:

@@ -53,6 +53,7 @@ struct Testbed {
     /// A client certificate for `cn` from the test tenant root, written as PEM; its path.
     func issue(_ cn: String, days: Int = 365) throws -> String {
         let issued = try tenantRoot.issue(commonName: CommonName(validating: cn), profile: .client, days: days)
+        try tenantRoot.appendRecords([issued.record])
         let path = folder.appendingPathComponent("\(cn).pem").path
         try issued.chainPEM.write(toFile: path, atomically: true, encoding: .utf8)
         return path

@@ -150,10 +150,41 @@ struct SSLAllowListTests {
 
     @Test("denying a CN that is not listed is a no-op: the same value")
     func denyOfAbsentIsNoOp() throws {
-        let list = SSLAllowList(optionValue: "gluster-node-1,gshare-manager,tenant-*")
+        // (changed in issue 12: a list whose pattern still admits the CN now refuses instead)
+        let list = SSLAllowList(optionValue: "gluster-node-1,gshare-manager,team-*")
         #expect(try list.denying(try cn("tenant-a"), systemCNs: try labSystemCNs()) == list)
-        let unset = SSLAllowList(optionValue: nil)
-        #expect(try unset.denying(try cn("tenant-a"), systemCNs: try labSystemCNs()) == unset)
+    }
+
+    @Test("a deny removes every escaped spelling of the name: fnmatch reads tenant\\-a as tenant-a", arguments: [
+        "tenant\\-a", "\\t\\e\\n\\a\\n\\t\\-\\a", "tenant-a",
+    ])
+    func denyRemovesEscapedSpellings(spelling: String) throws {
+        let list = SSLAllowList(optionValue: "gluster-node-1,gshare-manager,\(spelling),tenant-b")
+        #expect(list.entries(admitting: try cn("tenant-a")) == [spelling])
+        let denied = try list.denying(try cn("tenant-a"), systemCNs: try labSystemCNs())
+        #expect(denied.entries == ["gluster-node-1", "gshare-manager", "tenant-b"])
+        #expect(denied.entries(admitting: try cn("tenant-a")).isEmpty)
+    }
+
+    @Test("a deny that a pattern or an unset list would undo is refused, naming the pattern", arguments: [
+        "gluster-node-1,gshare-manager,tenant-a,tenant-*", "gluster-node-1,*", "gluster-node-1,tenant-[ab]", "gluster-node-1,t?nant-a",
+    ])
+    func denyRefusesWhenAPatternStillAdmits(value: String) throws {
+        let list = SSLAllowList(optionValue: value)
+        let error = try #require(throws: AccessListError.self) { try list.denying(try cn("tenant-a"), systemCNs: try labSystemCNs()) }
+        #expect(error.code == .patternAdmits && error.message.contains("fnmatch") && error.hint.contains("gshare pool prepare"))
+        let unset = try #require(throws: AccessListError.self) {
+            try SSLAllowList(optionValue: nil).denying(try cn("tenant-a"), systemCNs: try labSystemCNs())
+        }
+        #expect(unset.code == .patternAdmits)
+    }
+
+    @Test("every entry that is not a plain name is irregular; a backslash also freezes the bricks")
+    func irregularEntries() {
+        let list = SSLAllowList(optionValue: "gluster-node-1,tenant\\-a,tenant-*,ok.name@x,caf\u{E9},tab\there")
+        #expect(list.irregularEntries == ["tenant\\-a", "tenant-*", "caf\u{E9}", "tab\there"])
+        #expect(list.freezesTheBricks)
+        #expect(!SSLAllowList(optionValue: "gluster-node-1,tenant-*").freezesTheBricks)
     }
 
     @Test("denying a system CN is refused with code system-cn, naming the CN and why, listed or not")

@@ -129,6 +129,8 @@ struct ShareIndexTests {
         let volumes = try VolumeInfo.parse(VolumeInfoParsingTests.output("volume-info-all.xml")).map { $0.name == marked.name ? marked : $0 }
         let config = GShareConfig(servers: [lab], volumePattern: try VolumePattern(#"gshare-pool-\d+-#{size}G"#), systemCNs: try labSystemCNs())
         let index = ShareIndex(inventory: PoolInventory.assemble(config: config, volumesByServer: [lab: volumes]))
-        #expect(index.shares == [ShareIndex.Entry(id: "1d160a88-f129-4e83-8b05-59da674c2c35", name: "demo", target: "127.0.0.2:/gshare-pool-01-1G")])
+        #expect(index.shares == [ShareIndex.Entry(
+            id: "1d160a88-f129-4e83-8b05-59da674c2c35", name: "demo", target: "127.0.0.2:/gshare-pool-01-1G",
+            volumeID: "0675163c-1cb4-4cc9-a7f1-b8b7edaa327e")])
     }
 }

@@ -145,7 +145,19 @@ struct TLSPostureTests {
         let check = try TLSPosture.evaluate(volume(["auth.ssl-allow": value]), systemCNs: try labSystemCNs()).check("auth.ssl-allow")
         #expect(!check.passed && check.found == found)
         #expect(check.problem?.contains(named) == true)
-        #expect(check.fix == "gluster volume set vol auth.ssl-allow gluster-node-1,gshare-manager")
+        // a command gshare accepts (issue 12: no longer a gluster command)
+        #expect(check.fix == "gshare pool prepare vol   (sets auth.ssl-allow to gluster-node-1,gshare-manager)")
+    }
+
+    @Test("an escaped entry is not ready, and the fix restarts the bricks it froze", arguments: ["tenant\\-a", "ten\\ant"])
+    func escapedEntriesFreezeTheBricks(entry: String) throws {
+        let info = volume(["auth.ssl-allow": "gluster-node-1,gshare-manager,\(entry)"])
+        let check = try TLSPosture.evaluate(info, systemCNs: try labSystemCNs()).check("auth.ssl-allow")
+        #expect(!check.passed && check.problem?.contains("freezes the bricks") == true)
+        #expect(check.fix == "gshare pool prepare vol --restart   (sets auth.ssl-allow to gluster-node-1,gshare-manager)")
+        let plan = PreparePlan.make(for: info, systemCNs: try labSystemCNs())
+        #expect(plan.needsRestart && plan.restartReason == "auth.ssl-allow")
+        #expect(plan.settings.first == VolumeSetting(key: "auth.ssl-allow", value: "gluster-node-1,gshare-manager"))
     }
 
     @Test("an unset allow list fails: GlusterFS's default * lets everyone in")
@@ -169,7 +181,7 @@ struct TLSPostureTests {
         let check = try TLSPosture.evaluate(volume(["auth.ssl-allow": "gluster-node-1,tenant-a"]), systemCNs: try labSystemCNs()).check("system-cns")
         #expect(!check.passed && check.found == "missing gshare-manager")
         #expect(check.problem?.contains("gshare-manager is not listed") == true)
-        #expect(check.fix == "gluster volume set vol auth.ssl-allow gshare-manager,gluster-node-1,tenant-a")
+        #expect(check.fix == "gshare pool prepare vol   (sets auth.ssl-allow to gshare-manager,gluster-node-1,tenant-a)")
     }
 
     @Test("a system CN matched only by a wildcard is still missing")
@@ -239,7 +251,7 @@ struct TLSPostureTests {
         (nil, "gluster-node-1,gshare-manager"), ("*", "gluster-node-1,gshare-manager"),
         ("tenant-*,tenant-a", "gluster-node-1,gshare-manager,tenant-a"),
         ("*,gshare-manager,tenant-a,tenant-a", "gluster-node-1,gshare-manager,tenant-a"),
-        ("legacy\thost tenant-[ab]", "gluster-node-1,gshare-manager,legacy\thost"),
+        ("legacy\thost tenant-[ab]", "gluster-node-1,gshare-manager"),
     ] as [(String?, String)])
     func prepareNarrows(current: String?, expected: String) throws {
         let plan = PreparePlan.make(for: volume(["auth.ssl-allow": current]), systemCNs: try labSystemCNs())

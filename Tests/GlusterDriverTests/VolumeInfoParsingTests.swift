@@ -83,6 +83,15 @@ struct VolumeInfoParsingTests {
         } throws: { ($0 as? GlusterDriverError)?.code == .glusterdUnreachable }
     }
 
+    @Test func aControlByteInAnOptionValueSaysWhichCommandFailedAndWhatToLookFor() throws {
+        let error = try #require(throws: GlusterDriverError.self) {
+            try VolumeInfo.parse(Self.output("volume-info-all.control-char.txt"))
+        }
+        #expect(error.code == .malformedOutput)
+        #expect(error.description.hasPrefix("gluster volume info all: glusterd could not write its XML: an option value holds a control character (byte 27)"))
+        #expect(error.description.contains("`gluster volume info` (without --xml"))
+    }
+
     @Test(arguments: [
         "", "  \n", "not xml at all", "<?xml version=\"1.0\"?><cliOutput><opRet>0</opRet></cliOutput>",
         "<?xml version=\"1.0\"?><other/>", "<?xml version=\"1.0\"?><cliOutput><opRet>0</opRet><volInfo><volumes><volume><statusStr>Started</statusStr></volume></volumes></volInfo></cliOutput>",

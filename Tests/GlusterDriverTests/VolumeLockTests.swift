@@ -12,7 +12,8 @@ import Testing
 /// process conflict exactly as two processes would.
 @Suite("VolumeLock: one writer per volume on this host")
 struct VolumeLockTests {
-    static let server = "127.0.0.2"
+    static let id1 = "0675163c-1cb4-4cc9-a7f1-b8b7edaa327e"
+    static let id2 = "3a0e1f43-6c1e-4e3f-9f57-2f3c1f0f2b11"
 
     private func withStateDirectory(_ body: (String) throws -> Void) throws {
         let directory = try makeTemporaryDirectory()
@@ -27,23 +28,35 @@ struct VolumeLockTests {
     @Test("a second lock on the same volume is refused while the first is held, and granted once it is released")
     func secondLockWaitsForTheFirst() throws {
         try withStateDirectory { state in
-            var first: VolumeLock? = try VolumeLock(stateDirectory: state, server: Self.server, volume: "gshare-pool-01-1G")
+            var first: VolumeLock? = try VolumeLock(stateDirectory: state, volumeID: Self.id1, volume: "gshare-pool-01-1G")
             #expect(first != nil)
-            #expect(try VolumeLock.attempt(stateDirectory: state, server: Self.server, volume: "gshare-pool-01-1G") == nil)
+            #expect(try VolumeLock.attempt(stateDirectory: state, volumeID: Self.id1, volume: "gshare-pool-01-1G") == nil)
             first = nil
-            let second = try VolumeLock.attempt(stateDirectory: state, server: Self.server, volume: "gshare-pool-01-1G")
+            let second = try VolumeLock.attempt(stateDirectory: state, volumeID: Self.id1, volume: "gshare-pool-01-1G")
             #expect(second != nil)
-            #expect(second?.path.hasSuffix("/locks/127.0.0.2~gshare-pool-01-1G.lock") == true)
+            #expect(second?.path.hasSuffix("/locks/volume-\(Self.id1).lock") == true)
         }
     }
 
-    @Test("locks on other volumes, or the same volume name on another server, do not conflict")
+    @Test("locks on other volumes, even of the same name (another ID), do not conflict")
     func differentVolumesDoNotConflict() throws {
         try withStateDirectory { state in
-            let held = try VolumeLock(stateDirectory: state, server: Self.server, volume: "gshare-pool-01-1G")
-            let otherVolume = try VolumeLock.attempt(stateDirectory: state, server: Self.server, volume: "gshare-pool-02-1G")
-            let otherServer = try VolumeLock.attempt(stateDirectory: state, server: "127.0.0.3", volume: "gshare-pool-01-1G")
-            #expect(otherVolume != nil && otherServer != nil)
+            let held = try VolumeLock(stateDirectory: state, volumeID: Self.id1, volume: "gshare-pool-01-1G")
+            let otherVolume = try VolumeLock.attempt(stateDirectory: state, volumeID: Self.id2, volume: "gshare-pool-02-1G")
+            // a volume deleted and made again under the same name has another ID: another lock
+            let sameNameOtherID = try VolumeLock.attempt(stateDirectory: state, volumeID: "9e9e9e9e-0000-4000-8000-000000000001", volume: "gshare-pool-01-1G")
+            #expect(otherVolume != nil && sameNameOtherID != nil)
+            withExtendedLifetime(held) {}
+        }
+    }
+
+    @Test("one volume is one lock however it is reached: the key is its ID, not how the host is spelt")
+    func oneVolumeIsOneLockWhateverTheSpelling() throws {
+        try withStateDirectory { state in
+            let held = try VolumeLock(stateDirectory: state, volumeID: Self.id1, volume: "h:/gshare-pool-01-1G")
+            for spelling in ["127.0.0.1:/gshare-pool-01-1G", "localhost:/gshare-pool-01-1G", "gshare-pool-01-1G"] {
+                #expect(try VolumeLock.attempt(stateDirectory: state, volumeID: Self.id1, volume: spelling) == nil, "\(spelling)")
+            }
             withExtendedLifetime(held) {}
         }
     }
@@ -51,10 +64,10 @@ struct VolumeLockTests {
     @Test("waiting past the timeout throws lock-timeout, promptly")
     func timeoutThrowsLockTimeout() throws {
         try withStateDirectory { state in
-            let held = try VolumeLock(stateDirectory: state, server: Self.server, volume: "gshare-pool-01-1G")
+            let held = try VolumeLock(stateDirectory: state, volumeID: Self.id1, volume: "gshare-pool-01-1G")
             let start = ContinuousClock.now
             #expect {
-                _ = try VolumeLock(stateDirectory: state, server: Self.server, volume: "gshare-pool-01-1G", timeout: .milliseconds(100))
+                _ = try VolumeLock(stateDirectory: state, volumeID: Self.id1, volume: "gshare-pool-01-1G", timeout: .milliseconds(100))
             } throws: { error in
                 guard let error = error as? ShareDriverError else { return false }
                 return error.code == .lockTimeout && error.volume == "gshare-pool-01-1G" && error.hint?.contains(held.path) == true
@@ -68,22 +81,22 @@ struct VolumeLockTests {
     @Test("the lock folder is 0700 and lock files are 0600")
     func lockFilesArePrivate() throws {
         try withStateDirectory { state in
-            let lock = try VolumeLock(stateDirectory: state, server: Self.server, volume: "gshare-pool-01-1G")
+            let lock = try VolumeLock(stateDirectory: state, volumeID: Self.id1, volume: "gshare-pool-01-1G")
             #expect(try permissions(state + "/locks") == 0o700)
             #expect(try permissions(lock.path) == 0o600)
         }
     }
 
     @Test(
-        "hostile server and volume text gives a lock file directly inside the locks folder",
+        "hostile volume ID and name text gives a lock file directly inside the locks folder",
         arguments: [
             ("../../etc", "../passwd"), ("root@[fe80::1]:2222", "a/b/c"), ("..", ".."), ("/", "/"), ("a\0b", "x\ny"), ("é", "名前"),
             ("$(reboot)", "`id`;rm -rf ~"),
         ])
-    func hostileNamesStayInsideTheLocksFolder(server: String, volume: String) throws {
+    func hostileNamesStayInsideTheLocksFolder(id: String, volume: String) throws {
         try withStateDirectory { state in
             let locks = state + "/locks"
-            let lock = try VolumeLock(stateDirectory: state, server: server, volume: volume)
+            let lock = try VolumeLock(stateDirectory: state, volumeID: id, volume: volume)
             let name = (lock.path as NSString).lastPathComponent
             #expect((lock.path as NSString).deletingLastPathComponent == locks)
             #expect(!name.contains("/") && name != "." && name != ".." && name.hasSuffix(".lock"))
@@ -101,9 +114,9 @@ struct VolumeLockTests {
             let locks = state + "/locks"
             try FileManager.default.createDirectory(atPath: locks, withIntermediateDirectories: true)
             let victim = (state as NSString).deletingLastPathComponent + "/victim"
-            try FileManager.default.createSymbolicLink(atPath: locks + "/127.0.0.2~gshare-pool-01-1G.lock", withDestinationPath: victim)
+            try FileManager.default.createSymbolicLink(atPath: locks + "/volume-\(Self.id1).lock", withDestinationPath: victim)
             #expect {
-                _ = try VolumeLock(stateDirectory: state, server: Self.server, volume: "gshare-pool-01-1G", timeout: .zero)
+                _ = try VolumeLock(stateDirectory: state, volumeID: Self.id1, volume: "gshare-pool-01-1G", timeout: .zero)
             } throws: { ($0 as? ShareDriverError)?.code == .lockFailed }
             #expect(!FileManager.default.fileExists(atPath: victim))
         }
@@ -117,15 +130,15 @@ struct VolumeLockTests {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let state = directory.path
-        let blocker = try VolumeLock(stateDirectory: state, server: Self.server, volume: "contended")
+        let blocker = try VolumeLock(stateDirectory: state, volumeID: "contended", volume: "contended")
         let lost = try await withThrowingTaskGroup(of: Int.self) { group in
             for worker in 0..<8 {
                 group.addTask {
                     var lost = 0
                     for _ in 0..<300 {
-                        let mine = try VolumeLock(stateDirectory: state, server: Self.server, volume: "worker-\(worker)", timeout: .seconds(10))
-                        if try VolumeLock.attempt(stateDirectory: state, server: Self.server, volume: "contended") != nil { lost += 1 }
-                        if try VolumeLock.attempt(stateDirectory: state, server: Self.server, volume: "worker-\(worker)") != nil { lost += 1 }
+                        let mine = try VolumeLock(stateDirectory: state, volumeID: "worker-\(worker)", volume: "worker-\(worker)", timeout: .seconds(10))
+                        if try VolumeLock.attempt(stateDirectory: state, volumeID: "contended", volume: "contended") != nil { lost += 1 }
+                        if try VolumeLock.attempt(stateDirectory: state, volumeID: "worker-\(worker)", volume: "worker-\(worker)") != nil { lost += 1 }
                         withExtendedLifetime(mine) {}
                     }
                     return lost

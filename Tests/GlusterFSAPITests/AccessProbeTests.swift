@@ -35,58 +35,65 @@ struct AccessProbeTests {
         print("refused tenant-b: \(result.elapsed)")
     }
 
-    @Test(.timeLimit(.minutes(2)))
-    func changingTheAllowListTakesEffectWithoutARestart() async throws {
+    /// Runs `body` with the access volume in exclusive use (no test of another suite sees the
+    /// change) and its auth.ssl-allow restored afterwards; `body` gets the lab, the volume,
+    /// its original list and a client.
+    static func changingTheAllowList(_ body: (Lab, String, String, IsolatedGlusterClient) async throws -> Void) async throws {
         let lab = try Lab.load()
         let volume = try lab.volume("access")
-        let original = try await GlusterCLI.get(volume, "auth.ssl-allow")
-        defer { try? GlusterCLI.setBlocking(volume, "auth.ssl-allow", original) }
-        let client = try makeClient()
-
-        try await GlusterCLI.set(volume, "auth.ssl-allow", "gluster-node-1,gshare-manager,tenant-a,tenant-b")
-        let admitted = try await eventually { try await client.probe(try lab.connection("access", as: "tenant-b")).outcome == .ok }
-        #expect(admitted == 1, "tenant-b should get in at once after being added (attempts: \(String(describing: admitted)))")
-
-        try await GlusterCLI.set(volume, "auth.ssl-allow", "gluster-node-1,gshare-manager,tenant-b")
-        let refused = try await eventually {
-            try await client.probe(try lab.connection("access", as: "tenant-a")).outcome == .refusedByAuthAllow
+        try await withExclusiveUse(of: volume) {
+            let original = try await GlusterCLI.get(volume, "auth.ssl-allow")
+            defer { try? GlusterCLI.setBlocking(volume, "auth.ssl-allow", original) }
+            try await body(lab, volume, original, try makeClient())
         }
-        #expect(refused == 1, "tenant-a should be refused at once after being removed (attempts: \(String(describing: refused)))")
+    }
 
-        try await GlusterCLI.set(volume, "auth.ssl-allow", original)
-        let restored = try await client.probe(try lab.connection("access", as: "tenant-a"))
-        #expect(restored.outcome == .ok, "\(restored.message)")
-        #expect(try await GlusterCLI.get(volume, "auth.ssl-allow") == original)
+    @Test(.timeLimit(.minutes(2)))
+    func changingTheAllowListTakesEffectWithoutARestart() async throws {
+        try await Self.changingTheAllowList { lab, volume, original, client in
+
+            try await GlusterCLI.set(volume, "auth.ssl-allow", "gluster-node-1,gshare-manager,tenant-a,tenant-b")
+            let admitted = try await eventually { try await client.probe(try lab.connection("access", as: "tenant-b")).outcome == .ok }
+            #expect(admitted == 1, "tenant-b should get in at once after being added (attempts: \(String(describing: admitted)))")
+
+            try await GlusterCLI.set(volume, "auth.ssl-allow", "gluster-node-1,gshare-manager,tenant-b")
+            let refused = try await eventually {
+                try await client.probe(try lab.connection("access", as: "tenant-a")).outcome == .refusedByAuthAllow
+            }
+            #expect(refused == 1, "tenant-a should be refused at once after being removed (attempts: \(String(describing: refused)))")
+
+            try await GlusterCLI.set(volume, "auth.ssl-allow", original)
+            let restored = try await client.probe(try lab.connection("access", as: "tenant-a"))
+            #expect(restored.outcome == .ok, "\(restored.message)")
+            #expect(try await GlusterCLI.get(volume, "auth.ssl-allow") == original)
+        }
     }
 
     @Test(.timeLimit(.minutes(2)))
     func aTenantRemovedWhileConnectedIsCutOffAndReportedAsRefused() async throws {
-        let lab = try Lab.load()
-        let volume = try lab.volume("access")
-        let original = try await GlusterCLI.get(volume, "auth.ssl-allow")
-        defer { try? GlusterCLI.setBlocking(volume, "auth.ssl-allow", original) }
-        let client = try makeClient()
-        let clock = ContinuousClock()
-        let removedAt = Mutex<ContinuousClock.Instant?>(nil)
+        try await Self.changingTheAllowList { lab, volume, original, client in
+            let clock = ContinuousClock()
+            let removedAt = Mutex<ContinuousClock.Instant?>(nil)
 
-        // A long write as tenant-a; at its first progress report, tenant-a leaves the list.
-        let error = await #expect(throws: GlusterFSError.self) {
-            try await client.fill(try lab.connection("access", as: "tenant-a"), files: 50_000, directories: 10, under: "/dynamic-auth") {
-                _ in
-                guard removedAt.withLock({ $0 == nil }) else { return }
-                try? GlusterCLI.setBlocking(volume, "auth.ssl-allow", "gluster-node-1,gshare-manager")
-                removedAt.withLock { $0 = clock.now }
+            // A long write as tenant-a; at its first progress report, tenant-a leaves the list.
+            let error = await #expect(throws: GlusterFSError.self) {
+                try await client.fill(try lab.connection("access", as: "tenant-a"), files: 50_000, directories: 10, under: "/dynamic-auth") {
+                    _ in
+                    guard removedAt.withLock({ $0 == nil }) else { return }
+                    try? GlusterCLI.setBlocking(volume, "auth.ssl-allow", "gluster-node-1,gshare-manager")
+                    removedAt.withLock { $0 = clock.now }
+                }
             }
-        }
-        let cutOff = try #require(removedAt.withLock { $0 }).duration(to: clock.now)
-        #expect(error?.code == .refusedByAuthAllow, "\(String(describing: error))")
-        #expect(error?.message.contains("while connected") == true)
-        #expect(cutOff < .seconds(10))
-        print("tenant-a cut off and reported refused \(cutOff) after leaving auth.ssl-allow")
+            let cutOff = try #require(removedAt.withLock { $0 }).duration(to: clock.now)
+            #expect(error?.code == .refusedByAuthAllow, "\(String(describing: error))")
+            #expect(error?.message.contains("while connected") == true)
+            #expect(cutOff < .seconds(10))
+            print("tenant-a cut off and reported refused \(cutOff) after leaving auth.ssl-allow")
 
-        try await GlusterCLI.set(volume, "auth.ssl-allow", original)
-        let cleanup = try await client.wipe(try lab.connection("access", as: "gshare-manager"))
-        #expect(cleanup.isComplete)
+            try await GlusterCLI.set(volume, "auth.ssl-allow", original)
+            let cleanup = try await client.wipe(try lab.connection("access", as: "gshare-manager"))
+            #expect(cleanup.isComplete)
+        }
     }
 
     @Test(.timeLimit(.minutes(2)))
@@ -136,6 +143,27 @@ struct AccessProbeTests {
         let result = try await makeClient().probe(try lab.connection("plain", as: "tenant-a", transport: .requireTLS))
         #expect(result.outcome == .tlsRejected, "\(result.message) \(result.logExcerpt)")
         print("requireTLS on the TLS-off volume: \(result.outcome) errno \(result.errno) in \(result.elapsed): \(result.logExcerpt)")
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aPlainTextClientWithoutACertificateIsAdmittedByAVolumeWithTLSOff() async throws {
+        let lab = try Lab.load()
+        // No certificate at all (the identity is ignored), no TLS: anyone.
+        let anyone = try lab.connection("plain", as: "tenant-b", transport: .plainText)
+        let space = try await makeClient().statvfs(anyone)
+        #expect(space.totalBytes > 0)
+        let probe = try await makeClient().probe(anyone)
+        #expect(probe.outcome == .ok, "\(probe.message) \(probe.logExcerpt)")
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aPlainTextClientIsRejectedByAVolumeWithTLSOnWithinSeconds() async throws {
+        let lab = try Lab.load()
+        // tenant-a is in the list: only the missing TLS keeps it out.
+        let result = try await makeClient().probe(try lab.connection("access", as: "tenant-a", transport: .plainText), deadline: .seconds(30))
+        #expect(result.outcome == .tlsRejected, "\(result.message) \(result.logExcerpt)")
+        #expect(result.elapsed < .seconds(29))  // before the deadline: a rejection, not a hang
+        print("plain text on a TLS volume: \(result.outcome) errno \(result.errno) in \(result.elapsed): \(result.logExcerpt)")
     }
 
     @Test(.timeLimit(.minutes(2)))

@@ -54,6 +54,28 @@ struct WipeTests {
         #expect(try await Self.leftovers(lab, client: client) == [])
     }
 
+    /// The trash translator protects only the folders `/.trashcan` and
+    /// `/.trashcan/internal_op`, not what is inside: a tenant can put files there.
+    @Test(.timeLimit(.minutes(2)))
+    func aWipeEmptiesTheInternalOpFolderATenantFilledAndKeepsOnlyTheTwoFolders() async throws {
+        let lab = try Lab.load()
+        let client = try makeClient()
+        let manager = try lab.connection("wipe", as: "gshare-manager")
+        let tenant = try lab.connection("wipe", as: "tenant-a")
+        _ = try await client.fill(tenant, files: 0, directories: 1, under: "/.trashcan")  // mkdir when missing
+        _ = try await client.fill(tenant, files: 25, directories: 3, under: "/.trashcan/internal_op")
+        _ = try await client.fill(tenant, files: 10, directories: 2, under: "/tenant-data")
+        let planted = try await client.walk(manager, limit: 1_000_000).entries
+        #expect(planted.filter { $0.path.hasPrefix("/.trashcan/internal_op/") && $0.kind == .regular }.count == 25)
+
+        let report = try await client.wipe(manager)
+        #expect(report.isComplete, "\(report.failureSamples)")
+        #expect(report.removed.files == 35)
+        #expect(report.preserved == ["/.trashcan", "/.trashcan/internal_op"])
+        let remaining = try await client.walk(manager, limit: 1_000_000).entries.map(\.path)
+        #expect(remaining == ["/.trashcan", "/.trashcan/internal_op"], "\(remaining)")
+    }
+
     @Test(.timeLimit(.minutes(2)))
     func aWipeWorksThroughTenThousandEntriesInOneDirectoryInBatches() async throws {
         let lab = try Lab.load()
@@ -149,10 +171,13 @@ struct WipeTests {
         #expect(remaining.allSatisfy { $0 == "/.trashcan" || $0 == "/.trashcan/internal_op" }, "\(remaining)")
 
         // One default wipe of fresh tenant data leaves nothing of it, not even in the trash
-        // (which is emptied after the unlinks that fill it).
+        // (which is emptied after the unlinks that fill it), nor in the trash's internal_op
+        // folder, where the translator lets a tenant write.
         _ = try await client.fill(try lab.connection("wipe", as: "tenant-a"), files: 50, directories: 3, under: "/second-tenant")
+        _ = try await client.fill(try lab.connection("wipe", as: "tenant-a"), files: 20, directories: 2, under: "/.trashcan/internal_op")
         let once = try await client.wipe(manager)
         #expect(once.isComplete, "\(once.failureSamples)")
+        #expect(once.removed.files == 50 + 50 + 20, "the 50 files, their 50 copies in /.trashcan and the 20 in internal_op")
         let afterOnce = try #require(await eventually {
             try await client.walk(manager).entries.allSatisfy { $0.path == "/.trashcan" || $0.path == "/.trashcan/internal_op" }
         }, "nothing but the trash folders after one default wipe")

@@ -22,6 +22,11 @@ struct WorkerMechanicsTests {
             let decoded = try JSONDecoder().decode(WorkerRequest.self, from: JSONEncoder().encode(request))
             #expect(decoded == request)
         }
+        for transport in GlusterTransportSecurity.known {
+            var other = connection
+            other.transport = transport
+            #expect(try JSONDecoder().decode(GlusterConnection.self, from: JSONEncoder().encode(other)) == other)
+        }
         #expect(connection.identity?.certificateChain == "/etc/ssl/tenant-a/glusterfs.pem")
         #expect(connection.address.description == "127.0.0.2:/v")
     }
@@ -52,6 +57,18 @@ struct WorkerMechanicsTests {
         #expect(message.event == "result")
         #expect(message.outcome == .failed)
         #expect(message.code == GlusterFSError.Code.invalidArgument.rawValue)
+    }
+
+    @Test(arguments: ["1e300", "-5", "0"])
+    func theWorkerRefusesAnImpossibleDeadlineInsteadOfTrapping(_ seconds: String) async throws {
+        let result = try await runWorker(
+            stdin: #"{"protocolVersion":1,"connection":{"address":{"host":"127.0.0.3","port":24007,"volume":"v"},"transport":"followVolume"},"operation":{"kind":"statvfs"},"deadlineSeconds":"#
+                + seconds + "}")
+        #expect(result.status == 2, "\(result.stdout) \(result.stderr)")
+        let message = try JSONDecoder().decode(WorkerMessage.self, from: Data(result.stdout.utf8))
+        #expect(message.outcome == .failed)
+        #expect(message.code == GlusterFSError.Code.invalidArgument.rawValue)
+        #expect(message.message?.hasPrefix("deadlineSeconds ") == true)
     }
 
     @Test(.timeLimit(.minutes(1)))

@@ -24,23 +24,60 @@ struct AccessCommandTests {
 
     @Test(.timeLimit(.minutes(1)))
     func aListedTenantIsAllowedAndExitsZero() async throws {
+        try await withExclusiveUse(of: try Lab.load().volume("access")) {
+            let lab = try Lab.load()
+            let result = try await Self.accessTest("\(lab.host):/\(try lab.volume("access"))", as: try lab.identity(named: "tenant-a"))
+            #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+            #expect(result.stdout.hasPrefix("\"tenant-a\" on \(lab.host):/\(try lab.volume("access")): ALLOWED"))
+            #expect(!result.stdout.contains("ADMITS ANYONE"))
+            // The volume enforces TLS: the attempt without a certificate was turned away.
+            let json = try await Self.accessTest("\(lab.host):/\(try lab.volume("access"))", as: try lab.identity(named: "tenant-a"), "--json")
+            #expect(json.status == 0, "\(json.stdout) \(json.stderr)")
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            #expect(document["admitsAnyone"] as? Bool == false)
+            #expect((document["anyone"] as? [String: Any])?["outcome"] as? String == "tlsRejected")
+            #expect(document["verdict"] as? String == "ok")
+        }
+    }
+
+    /// A volume with TLS off lets anyone in, in plain text: the certificate is never checked.
+    /// "ALLOWED" alone would make an admin believe it was; the test says loudly that it was not.
+    @Test(.timeLimit(.minutes(1)))
+    func aVolumeWithTLSOffAdmitsAnyoneAndSaysSoLoudlyWithExitStatusThree() async throws {
         let lab = try Lab.load()
-        let result = try await Self.accessTest("\(lab.host):/\(try lab.volume("access"))", as: try lab.identity(named: "tenant-a"))
-        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
-        #expect(result.stdout.hasPrefix("\"tenant-a\" on \(lab.host):/\(try lab.volume("access")): ALLOWED"))
+        let volume = "\(lab.host):/\(try lab.volume("plain"))"
+        // tenant-b is in no list at all.
+        let result = try await Self.accessTest(volume, as: try lab.identity(named: "tenant-b"))
+        #expect(result.status == 4, "\(result.stdout) \(result.stderr)")
+        #expect(result.stdout.hasPrefix("\"tenant-b\" on \(volume): ADMITS ANYONE — TLS is off on this volume"), "\(result.stdout)")
+        #expect(result.stdout.contains("WITHOUT ANY CERTIFICATE"))
+        #expect(result.stdout.contains("never checked this certificate"))
+        #expect(result.stdout.contains("fix: turn TLS on for \(try lab.volume("plain"))"))
+        #expect(result.stdout.contains("this identity: ALLOWED"))
+
+        let json = try await Self.accessTest(volume, as: try lab.identity(named: "tenant-b"), "--json")
+        #expect(json.status == 4, "\(json.stdout) \(json.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(document["admitsAnyone"] as? Bool == true)
+        #expect(document["allowed"] as? Bool == true)
+        #expect(document["verdict"] as? String == "refused")
+        #expect((document["anyone"] as? [String: Any])?["outcome"] as? String == "ok")
     }
 
     @Test(.timeLimit(.minutes(1)))
     func anUnlistedTenantIsRefusedQuicklyAndExitsOne() async throws {
-        let lab = try Lab.load()
-        let start = Date()
-        let result = try await Self.accessTest("\(lab.host):/\(try lab.volume("access"))", as: try lab.identity(named: "tenant-b"), "--json")
-        #expect(Date().timeIntervalSince(start) < 19)  // before the 20 s deadline (outcome: refused, not timed out)
-        #expect(result.status == 1)
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        #expect(document["outcome"] as? String == "refusedByAuthAllow")
-        #expect(document["allowed"] as? Bool == false)
-        #expect(document["commonName"] as? String == "tenant-b")
+        try await withExclusiveUse(of: try Lab.load().volume("access")) {
+            let lab = try Lab.load()
+            let start = Date()
+            let result = try await Self.accessTest("\(lab.host):/\(try lab.volume("access"))", as: try lab.identity(named: "tenant-b"), "--json")
+            #expect(Date().timeIntervalSince(start) < 19)  // before the 20 s deadline (outcome: refused, not timed out)
+            #expect(result.status == 1)
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            #expect(document["outcome"] as? String == "refusedByAuthAllow")
+            #expect(document["allowed"] as? Bool == false)
+            #expect(document["commonName"] as? String == "tenant-b")
+            #expect(document["admitsAnyone"] as? Bool == false)
+        }
     }
 
     @Test(.timeLimit(.minutes(1)))

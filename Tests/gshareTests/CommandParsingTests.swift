@@ -78,3 +78,13 @@ struct CommandParsingTests {
         #expect(help.contains("Exit status: 0"))
     }
 }
+
+@Suite("TerminalText: nothing a volume or a file holds reaches the terminal raw")
+struct TerminalTextTests {
+    @Test func controlAndFormatCharactersAreEscapedAndGsharesOwnLayoutIsKept() {
+        #expect(TerminalText.escaped("a\u{1B}[31mb") == "a\\x1B[31mb")
+        #expect(TerminalText.escaped("del\u{7F} csi\u{9B} rlo\u{202E} bom\u{FEFF} nul\u{0}") == "del\\x7F csi\\u{9B} rlo\\u{202E} bom\\u{FEFF} nul\\x00")
+        #expect(TerminalText.escaped("line one\n\tline two ✗ → — é 名前") == "line one\n\tline two ✗ → — é 名前")
+        #expect(TerminalText.escaped("cr\rcr") == "cr\\x0Dcr")
+    }
+}

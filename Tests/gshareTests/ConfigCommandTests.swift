@@ -44,7 +44,8 @@ struct ConfigCommandTests {
         let result = try await Self.gshare("config", "check", "--config", site.file)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("\(site.file): valid (given with --config)\n"))
-        #expect(result.stdout.contains("glusterfs_server_password:      ***inline***"))
+        // (issue 12: the key column is as wide as the longest key now)
+        #expect(result.stdout.split(separator: "\n").contains { $0.hasPrefix("  glusterfs_server_password: ") && $0.hasSuffix(" ***inline***") })
         #expect(result.stdout.contains("user@[fe80::1]:2222:/share-2"))
         #expect(result.stdout.contains(site.folder.appendingPathComponent("tenant.pem").standardizedFileURL.path))
         #expect(!result.stdout.contains("hunter2") && !result.stderr.contains("hunter2"))
@@ -90,6 +91,32 @@ struct ConfigCommandTests {
         let error = try #require(document["error"] as? [String: Any])
         #expect(error["code"] as? String == "invalid-target")
         #expect(error["line"] as? Int == 4 && error["key"] as? String == "glusterfs_targets")
+    }
+
+    @Test func everyValueStartsInOneColumnEvenAfterTheLongestKey() async throws {
+        let site = try Site(Self.valid)
+        defer { site.remove() }
+        let result = try await Self.gshare("config", "check", "--config", site.file)
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = result.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") && $0.contains(": ") && !$0.hasPrefix("   ") }
+        let columns = Set(rows.compactMap { row in row.range(of: ": ").map { range in
+            row.distance(from: row.startIndex, to: range.upperBound) + (row[range.upperBound...].prefix { $0 == " " }.count)
+        } })
+        #expect(rows.contains { $0.contains("glusterfs_private_key_passphrase:") }, "\(result.stdout)")
+        #expect(columns.count == 1, "values start in different columns: \(result.stdout)")
+    }
+
+    @Test func twoSpellingsOfOneVolumeOnOneHostAreRefusedNamingBoth() async throws {
+        let site = try Site("""
+            glusterfs_targets = ["127.0.0.1:/gshare-x", "localhost:/gshare-x", "127.0.0.1:/gshare-y"]
+            system_cns = ["gluster-node-1"]
+            """)
+        defer { site.remove() }
+        let result = try await Self.gshare("config", "check", "--config", site.file, "--json")
+        #expect(result.status == 2, "\(result.stdout) \(result.stderr)")
+        #expect(result.stderr.contains("\"127.0.0.1:/gshare-x\" and \"localhost:/gshare-x\" are one volume on one host (127.0.0.1)"), "\(result.stderr)")
+        let error = try #require(try Self.json(result)["error"] as? [String: Any])
+        #expect(error["code"] as? String == "duplicate-entry" && error["key"] as? String == "glusterfs_targets")
     }
 
     @Test func theEnvironmentVariableNamesTheFile() async throws {

@@ -31,7 +31,6 @@ extension ShareScenarioTests {
             let issued = try await gshare("pki", "issue", "--ca", "ca", "--cn", name, "--profile", "client", "--days", days, "--out", name)
             #expect(issued.status == 0, "\(issued.stderr)")
         }
-        #expect(try await gshare("pki", "revoke", "--ca", "ca", "--cert", "tenant-rev/tenant-rev.pem").status == 0)
         #expect(try await gshare("pki", "crl", "--ca", "ca", "--out", "crl").status == 0)
 
         // The configuration: this CA as tenant_ca, its CRLs as tenant_crl_dir.
@@ -50,6 +49,12 @@ extension ShareScenarioTests {
             #expect(try await lab.gshare("access", "allow", "doctor", tenant).status == 0)
         }
         #expect(try await lab.gshare("access", "allow", "doctor", "--cn", "stranger").status == 0)
+        // tenant-rev is revoked after its grant, and the new CRL is published into tenant_crl_dir:
+        // from now on gshare refuses to let it in again, and the doctor finds it still listed
+        #expect(try await gshare("pki", "revoke", "--ca", "ca", "--cert", "tenant-rev/tenant-rev.pem").status == 0)
+        #expect(try await gshare("pki", "crl", "--ca", "ca", "--out", "crl").status == 0)
+        let again = try await lab.gshare("access", "allow", "doctor", "--cert", "\(pki)/tenant-rev/tenant-rev.pem")
+        #expect(again.status == 1 && again.stderr.contains("certificate-revoked"), "\(again.stderr)")
         // someone edits the list by hand: gshare's own CN and tenant-exp's grant gone
         let broken = "gluster-node-1,tenant-ok,tenant-rev,stranger"
         #expect(try await runProcess("/usr/sbin/gluster", ["--mode=script", "volume", "set", volume, "auth.ssl-allow", broken]).status == 0)

@@ -7,6 +7,31 @@ import GShareTestSupport
 import GlusterFSAPI
 import Testing
 
+/// A volume created for one test on the lab's glusterd (its brick under the lab's bricks
+/// folder, a unique name): the way a test owns a volume no other suite touches.
+struct ScratchVolume {
+    let name: String
+    let brick: String
+
+    /// Creates (not starts) `PREFIX-<8 hex>`.
+    static func create(_ lab: LabDescription, prefix: String) async throws -> ScratchVolume {
+        let name = "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
+        let volume = ScratchVolume(name: name, brick: "/var/tmp/gshare-lab/bricks/\(name)")
+        try FileManager.default.createDirectory(atPath: volume.brick, withIntermediateDirectories: true)
+        let create = try await runProcess("/usr/sbin/gluster", ["--mode=script", "volume", "create", name, "\(lab.host):\(volume.brick)", "force"])
+        #expect(create.status == 0, "\(create.stdout) \(create.stderr)")
+        return volume
+    }
+
+    /// Stops and deletes the volume and its brick, blocking the calling thread: only for
+    /// clean-up in a `defer`.
+    func removeBlocking() {
+        _ = try? runProcessBlocking("/usr/sbin/gluster", ["--mode=script", "volume", "stop", name, "force"])
+        _ = try? runProcessBlocking("/usr/sbin/gluster", ["--mode=script", "volume", "delete", name])
+        try? FileManager.default.removeItem(atPath: brick)
+    }
+}
+
 /// Runs the real gshare binary with a lab config built for one scenario.
 struct DriverLab {
     let lab: LabDescription
@@ -45,7 +70,7 @@ struct DriverLab {
         try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "not JSON: \(result.stdout) \(result.stderr)")
     }
 
-    /// `gshare access test` as a lab identity: 0 in, 1 refused.
+    /// `gshare access test` as a lab identity: 0 in, 1 refused, 3 the volume admits anyone.
     func accessTest(_ volume: String, as name: String) async throws -> Int32 {
         let identity = try lab.identity(named: name)
         let result = try await runProcess(
@@ -91,24 +116,33 @@ struct DriverLab {
 
     /// Everything in the volume except /.trashcan, listed as gshare's identity.
     func contents(of volume: String) async throws -> [String] {
-        let manager = try lab.identity(named: lab.managerCN)
-        let client = try IsolatedGlusterClient(workerPath: URL(fileURLWithPath: EndToEndTests.binary).deletingLastPathComponent().appendingPathComponent("gshare-gfapi-worker"))
-        let listing = try await client.walk(
-            GlusterConnection(
-                address: GlusterVolumeAddress(host: lab.host, volume: volume),
-                identity: GlusterTLSIdentity(certificateChain: manager.cert, privateKey: manager.key, certificateAuthorities: manager.ca)))
+        let listing = try await Self.client().walk(try connection(volume, as: lab.managerCN))
         return listing.entries.map(\.path).filter { !$0.hasPrefix("/.trashcan") }
     }
 
-    /// Writes files into the volume as `name`.
-    func fill(_ volume: String, as name: String, files: Int) async throws {
+    /// Writes files into the volume as `name`, under `root` (whose parent must exist).
+    func fill(_ volume: String, as name: String, files: Int, directories: Int = 5, under root: String = "/gshare-fill") async throws {
+        _ = try await Self.client().fill(try connection(volume, as: name), files: files, directories: directories, under: root)
+    }
+
+    /// Everything in the volume, /.trashcan and what is inside it included, listed as `name`
+    /// through libgfapi.
+    func tree(of volume: String, as name: String) async throws -> [GlusterDirectoryEntry] {
+        try await Self.client().walk(try connection(volume, as: name), limit: 1_000_000).entries
+    }
+
+    /// `volume` on the lab's host, as the lab identity `name`.
+    func connection(_ volume: String, as name: String) throws -> GlusterConnection {
         let identity = try lab.identity(named: name)
-        let client = try IsolatedGlusterClient(workerPath: URL(fileURLWithPath: EndToEndTests.binary).deletingLastPathComponent().appendingPathComponent("gshare-gfapi-worker"))
-        _ = try await client.fill(
-            GlusterConnection(
-                address: GlusterVolumeAddress(host: lab.host, volume: volume),
-                identity: GlusterTLSIdentity(certificateChain: identity.cert, privateKey: identity.key, certificateAuthorities: identity.ca)),
-            files: files, directories: 5)
+        return GlusterConnection(
+            address: GlusterVolumeAddress(host: lab.host, volume: volume),
+            identity: GlusterTLSIdentity(certificateChain: identity.cert, privateKey: identity.key, certificateAuthorities: identity.ca))
+    }
+
+    /// A client running the worker built beside the gshare binary.
+    static func client() throws -> IsolatedGlusterClient {
+        try IsolatedGlusterClient(
+            workerPath: URL(fileURLWithPath: EndToEndTests.binary).deletingLastPathComponent().appendingPathComponent("gshare-gfapi-worker"))
     }
 
     /// The gluster calls recorded in a trace file, as argument lists.

@@ -415,6 +415,49 @@ struct PKICommandTests {
         return path
     }
 
+    @Test func aTenantCANeverIssuesASystemCNAndCertVerifyWithAConfigurationRefusesOne() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let profile = try Self.writeProfile(in: folder)
+        let lab = folder.path + "/lab"
+        #expect(try await Self.gshare("pki", "lab", "--dir", lab, "--profile", profile).status == 0)
+        // the lab's tenant CA refuses the names of the nodes and of gshare itself
+        for name in ["gshare-manager", "node-1"] {
+            let out = folder.path + "/impostor-\(name)"
+            let refused = try await Self.gshare(
+                "pki", "issue", "--ca", lab + "/ca/tenant-int", "--cn", name, "--profile", "client", "--out", out, "--json")
+            #expect(refused.status == 1, "\(name): \(refused.stdout) \(refused.stderr)")
+            #expect(refused.stderr.contains("is a system CN"), "\(refused.stderr)")
+            #expect((try Self.json(refused)["error"] as? [String: Any])?["code"] as? String == "issuance-refused")
+            #expect(!Self.exists(out), "nothing written")
+        }
+        // the node CA still issues them
+        let node = try await Self.gshare("pki", "issue", "--ca", lab + "/ca/node-int", "--cn", "node-2", "--profile", "node", "--out", folder.path + "/node-2")
+        #expect(node.status == 0, "\(node.stderr)")
+
+        // a certificate carrying a system CN from a CA that does not know (init-ca without --hierarchy)
+        #expect(try await Self.gshare("pki", "init-ca", "--dir", folder.path + "/other-root").status == 0)
+        let impostor = try await Self.gshare(
+            "pki", "issue", "--ca", folder.path + "/other-root", "--cn", "gshare-manager", "--profile", "client", "--out", folder.path + "/impostor")
+        #expect(impostor.status == 0, "without a configuration, that CA cannot know: \(impostor.stderr)")
+        let config = folder.path + "/gshare.toml"
+        try """
+            glusterfs_targets = ["127.0.0.1:/never-contacted"]
+            system_cns = ["node-1", "gshare-manager"]
+            state_dir = "\(folder.path)/state"
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let leaf = folder.path + "/impostor/gshare-manager.pem"
+        let strict = try await Self.gshare("cert", "verify", leaf, "--ca", folder.path + "/other-root/ca.pem", "--config", config)
+        #expect(strict.status == 1 && strict.stdout.contains("[cn-is-system-cn]"), "\(strict.stdout) \(strict.stderr)")
+        let plain = try await Self.gshare("cert", "verify", leaf, "--ca", folder.path + "/other-root/ca.pem")
+        #expect(plain.status == 0, "without a configuration the system CNs are not known: \(plain.stdout)")
+        // with the configuration, that CA refuses the name too
+        let again = try await Self.gshare(
+            "pki", "issue", "--ca", folder.path + "/other-root", "--cn", "node-1", "--profile", "client", "--out", folder.path + "/impostor-2",
+            "--config", config)
+        #expect(again.status == 1 && again.stderr.contains("is a system CN"), "\(again.stderr)")
+    }
+
     @Test func labBuildsEverythingOnceAndAReRunIssuesNothing() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }

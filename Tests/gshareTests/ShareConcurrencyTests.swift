@@ -4,6 +4,7 @@
 
 import Foundation
 import GShareTestSupport
+import GlusterDriver
 import Testing
 
 /// Many gshare processes at once on the real lab: nothing lost, nothing claimed twice.
@@ -38,6 +39,72 @@ struct ShareConcurrencyTests {
         let expected = ["gluster-node-1", "gshare-manager"] + joining
         #expect(Set(list.split(separator: ",").map(String.init)) == Set(expected))
         #expect(list.split(separator: ",").count == expected.count)
+    }
+
+    /// Issue 12: locks were keyed by how the host is spelt; one volume is one lock now.
+    @Test(.timeLimit(.minutes(3)))
+    func twoSpellingsOfOneVolumeWaitForTheSameLock() async throws {
+        let volume = "gshare-pool-02-1G"
+        let numeric = try DriverLab(targets: [volume])
+        try await numeric.deleteAllShares()
+        let spelt = try DriverLab(targets: ["localhost:/\(volume)"], stateDirectory: numeric.state)
+        let created = try await numeric.gshare("share", "create", "--name", "spelt", "--json")
+        #expect(created.status == 0, "\(created.stderr)")
+        defer { _ = try? numeric.gshareBlocking("share", "delete", "spelt") }
+        let info = try await runProcess("/usr/sbin/gluster", ["--mode=script", "--xml", "volume", "info", volume])
+        let id = try #require(info.stdout.range(of: "<id>").flatMap { start in
+            info.stdout[start.upperBound...].range(of: "</id>").map { String(info.stdout[start.upperBound..<$0.lowerBound]) }
+        })
+
+        // this test holds the volume's lock, as another gshare process would
+        var held: VolumeLock? = try VolumeLock(stateDirectory: numeric.state.path, volumeID: id, volume: volume)
+        let waiting = try spelt.start(["access", "allow", "spelt", "--cn", "tenant-a"])
+        try await Task.sleep(for: .seconds(2))
+        #expect(waiting.isRunning, "localhost:/\(volume) must wait for the lock 127.0.0.2:/\(volume) holds: it is one volume")
+        #expect(try await DriverLab.options(of: volume)["auth.ssl-allow"] == "gluster-node-1,gshare-manager", "nothing written while locked")
+        withExtendedLifetime(held) {}
+        held = nil
+        let done = try await waiting.finish()
+        #expect(done.status == 0, "\(done.stderr)")
+        #expect(try await DriverLab.options(of: volume)["auth.ssl-allow"] == "gluster-node-1,gshare-manager,tenant-a")
+    }
+
+    /// Issue 12: DEL and C1 controls pass through gluster's XML and reached the terminal raw.
+    @Test(.timeLimit(.minutes(3)))
+    func controlCharactersInOptionValuesNeverReachTheTerminalRaw() async throws {
+        let volume = "gshare-pool-01-1G"
+        let lab = try DriverLab(targets: [volume])
+        try await lab.deleteAllShares()
+        let created = try await lab.gshare("share", "create", "--name", "ctl", "--json")
+        #expect(created.status == 0, "\(created.stderr)")
+        defer { try? lab.deleteAllSharesBlocking() }
+        let hostile = "gluster-node-1,gshare-manager,ten\u{7F}ant,x\u{9B}31mred,\u{202E}gnp.exe"
+        #expect(try await runProcess("/usr/sbin/gluster", ["--mode=script", "volume", "set", volume, "auth.ssl-allow", hostile]).status == 0)
+        for command in [["access", "list", "ctl"], ["status"], ["doctor"], ["pool", "check"]] {
+            let result = try await lab.gshare(command)
+            let shown = result.stdout + result.stderr
+            #expect(!shown.unicodeScalars.contains { $0.value == 0x7F || $0.value == 0x9B || $0.value == 0x202E }, "\(command): raw control characters")
+            #expect(shown.contains("ten\\x7Fant") || command == ["pool", "check"], "\(command): \(shown)")
+            #expect(shown.contains("x\\u{9B}31mred"), "\(command): \(shown)")
+        }
+        #expect(try await runProcess("/usr/sbin/gluster", ["--mode=script", "volume", "set", volume, "auth.ssl-allow", "gluster-node-1,gshare-manager"]).status == 0)
+    }
+
+    /// Issue 12: two `share create --name dup` at once both succeeded.
+    @Test(.timeLimit(.minutes(5)))
+    func creatorsOfOneNameAtOnceGetOneShare() async throws {
+        let volumes = ["gshare-pool-01-1G", "gshare-pool-02-1G"]
+        let lab = try DriverLab(targets: volumes)
+        try await lab.deleteAllShares()
+        defer { try? lab.deleteAllSharesBlocking() }
+        let results = try await Self.concurrently(lab, Array(repeating: ["share", "create", "--name", "dup", "--json"], count: 3))
+        #expect(results.filter { $0.status == 0 }.count == 1, "\(results.map { "\($0.status) \($0.stderr)" })")
+        #expect(results.filter { $0.status == 1 }.allSatisfy { $0.stderr.contains("'dup'") })
+        let list = try lab.json(try await lab.gshare("share", "list", "--json"))
+        #expect((list["shares"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String } == ["dup"])
+        // the volume that lost the race is free again
+        let pool = try lab.json(try await lab.gshare("pool", "list", "--json"))
+        #expect((pool["volumes"] as? [[String: Any]] ?? []).filter { $0["state"] as? String == "free" }.count == 1)
     }
 
     @Test(.timeLimit(.minutes(5)))

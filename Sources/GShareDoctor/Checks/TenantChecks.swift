@@ -21,14 +21,28 @@ extension Doctor {
     ///   automatically (re-adding widens access): the fix is the allow command, or a deny to
     ///   make the record agree.
     ///
+    /// - `tenant-is-system-cn` (critical): a registry tenant whose CN is a system CN. The
+    ///   system CNs are in every volume's list and the nodes trust the tenant root, so
+    ///   whoever holds that tenant's certificate gets into every volume, free ones included.
+    ///
     /// `unknown-cn` is skipped when ``DoctorInput/tenantsAreComplete`` is false.
     public static func registryDriftFindings(_ input: DoctorInput) -> [DoctorFinding] {
         let system = Set(input.systemCNs.map(\.value))
         let owned = Set(input.tenants.map(\.commonName))
         var findings: [DoctorFinding] = []
+        for tenant in input.tenants where system.contains(tenant.commonName) {
+            findings.append(
+                DoctorFinding(
+                    .tenantIsSystemCN, .critical, tenant: tenant.name,
+                    "tenant \(tenant.name) holds the CN \"\(tenant.commonName)\", a system CN (a GlusterFS node or gshare's own identity, in every volume's auth.ssl-allow): "
+                        + "whoever holds its certificate (serial \(tenant.serialHex), issued by \(tenant.issuer)) gets into every volume",
+                    fix: "revoke that certificate at the tenant CA (gshare pki revoke --ca TENANT_CA --serial \(tenant.serialHex); gshare pki crl) "
+                        + "and put the CRL where ssl.crl-path points; then gshare tenant remove \(tenant.name)"))
+        }
         for volume in input.inventory.volumes {
             let name = label(volume)
-            let named = volume.allowList.uniqueEntries.filter { !system.contains($0) && !SSLAllowListProbe.isWildcard($0) }
+            let irregular = Set(volume.allowList.irregularEntries)
+            let named = volume.allowList.uniqueEntries.filter { !system.contains($0) && !irregular.contains($0) }
             if let share = share(of: volume) {
                 let listed = Set(volume.allowList.uniqueEntries)
                 for cn in volume.marks.granted where !listed.contains(cn) && !system.contains(cn) {
@@ -136,13 +150,6 @@ extension Doctor {
                 fix: "gshare access deny \(share.id) --cn \(commandWord(tenant.commonName))",
                 action: .removeCN(share: share.id, cn: tenant.commonName))
         }
-    }
-}
-
-/// `SSLAllowList.isWildcard` is internal to GlusterDriver; the same test, for the doctor.
-enum SSLAllowListProbe {
-    static func isWildcard(_ token: String) -> Bool {
-        token.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }
     }
 }
 

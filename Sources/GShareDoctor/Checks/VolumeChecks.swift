@@ -11,7 +11,8 @@ extension Doctor {
     /// - `tls-off` (critical): `server.ssl` or `client.ssl` off or unset;
     /// - `tls-maybe` (critical): one of them holds a word GlusterFS does not read as a boolean;
     /// - `allow-list-open` (critical): `auth.ssl-allow` unset or listing `*`;
-    /// - `allow-list-glob` (critical): other glob entries (`tenant-*`);
+    /// - `allow-list-glob` (critical): other entries that are not plain names: glob patterns
+    ///   (`tenant-*`), `\` escapes (which also freeze the bricks), any other special byte;
     /// - `restart-pending` (critical): TLS turned on, bricks not restarted;
     /// - `dynamic-auth-off` (warning);
     /// - `volume-not-started` (warning for a share, info for a free volume).
@@ -40,13 +41,14 @@ extension Doctor {
                     "\(name): auth.ssl-allow \(what): every client whose certificate the servers trust gets in, whatever its CN",
                     fix: listFix))
         }
-        let globs = list.wildcardEntries.filter { !$0.utf8.allSatisfy { $0 == UInt8(ascii: "*") } }
+        let globs = list.irregularEntries.filter { !$0.utf8.allSatisfy { $0 == UInt8(ascii: "*") } }
         if !globs.isEmpty {
             findings.append(
                 DoctorFinding(
                     .allowListGlob, .critical, volume: name, share: shareID,
-                    "\(name): auth.ssl-allow holds the glob pattern\(globs.count == 1 ? "" : "s") \(globs.joined(separator: " ")), "
-                        + "which GlusterFS matches with fnmatch: any certificate whose CN fits gets in, checked or not",
+                    "\(name): auth.ssl-allow holds \(globs.map { "'\($0)'" }.joined(separator: " ")), not plain names: GlusterFS matches "
+                        + "entries with fnmatch (* ? [ ] are patterns, \\ an escape), so any certificate whose CN fits gets in, checked or not"
+                        + (list.freezesTheBricks ? "; and the bricks cannot parse a '\\': they ignore every change to the list until restarted" : ""),
                     fix: listFix))
         }
         if let bricks = check("bricks") {

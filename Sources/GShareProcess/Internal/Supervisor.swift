@@ -44,6 +44,13 @@ struct Supervisor {
                 termination: .cancelled, standardOutput: standardOutput, standardError: standardError, processIdentifier: nil,
                 elapsed: clock.now - started)
         }
+        let executorStatus = SupervisionExecutor.shared.start()
+        guard executorStatus == 0 else {
+            throw ChildProcessError(
+                .watchdogUnavailable, command: command,
+                message: "cannot start the threads that supervise \(command.executable) (errno \(executorStatus)), so it was not started",
+                fix: "the system is out of threads or memory: retry when it has some to spare", errno: executorStatus)
+        }
         if killAt != nil {
             let status = Watchdog.shared.start()
             guard status == 0 else {
@@ -57,10 +64,13 @@ struct Supervisor {
 
         let outcome: ExecutionResult<Drained<Out, Err>, SequenceOutput, SequenceOutput>
         do {
-            outcome = try await Subprocess.run(
-                configuration, input: .fileDescriptor(stdin, closeAfterSpawningProcess: false), output: .sequence, error: .sequence
-            ) { execution in
-                try await Self.supervise(execution, killAt: killAt, standardOutput: standardOutput, standardError: standardError)
+            // On the supervision threads, not the shared concurrency pool: see SupervisionExecutor.
+            outcome = try await withTaskExecutorPreference(SupervisionExecutor.shared) {
+                try await Subprocess.run(
+                    configuration, input: .fileDescriptor(stdin, closeAfterSpawningProcess: false), output: .sequence, error: .sequence
+                ) { execution in
+                    try await Self.supervise(execution, killAt: killAt, standardOutput: standardOutput, standardError: standardError)
+                }
             }
         } catch let error as ChildProcessError {
             throw error

@@ -11,20 +11,50 @@ public struct ProbeIdentity: Sendable, Equatable {
     public let glusterFSName: String
     /// Problems GlusterFS will meet (the key does not match, the key is encrypted).
     public let notes: [String]
+
+    public init(glusterFSName: String, notes: [String]) {
+        self.glusterFSName = glusterFSName
+        self.notes = notes
+    }
 }
 
 /// What `access test` found.
 public struct AccessProbe: Sendable {
     public let identity: ProbeIdentity
+    /// The identity's own attempt: connect, write, read back and remove a probe file.
     public let result: AccessProbeResult
+    /// A second attempt on the same volume as *anyone*: no certificate and plain text
+    /// (``GlusterTransportSecurity/plainText``), reading only. A volume that enforces TLS
+    /// turns it away (``GlusterAccessOutcome/tlsRejected``); one with TLS off lets it in.
+    public let anyone: AccessProbeResult
 
-    /// `ok` when the identity got in; `refused` when GlusterFS refused it (not in
-    /// auth.ssl-allow, TLS rejected, volume stopped); `failed` when nothing could be judged.
+    public init(identity: ProbeIdentity, result: AccessProbeResult, anyone: AccessProbeResult) {
+        self.identity = identity
+        self.result = result
+        self.anyone = anyone
+    }
+
+    /// True when a client without any certificate got in in plain text: the volume does not
+    /// enforce TLS, so GlusterFS never checked the identity's certificate and ignores
+    /// `auth.ssl-allow`. Whatever ``result`` says, it proves nothing about the certificate.
+    public var admitsAnyone: Bool { anyone.outcome == .ok }
+
+    /// Whether the check without a certificate could not tell (it timed out or failed for
+    /// a reason other than the bricks turning it away): a caveat to an allowed identity.
+    public var openAccessUnknown: Bool {
+        ![.ok, .tlsRejected, .refusedByAuthAllow, .volumeStopped].contains(anyone.outcome)
+    }
+
+    /// `refused` when the volume admits anyone (judged not fine, whatever the identity got;
+    /// `access test` gives it an exit status of its own); else `ok` when the identity got in;
+    /// `refused` when GlusterFS refused it (not in auth.ssl-allow, TLS rejected, volume
+    /// stopped); `failed` when nothing could be judged.
     public var verdict: Verdict {
+        if admitsAnyone { return .refused }
         switch result.outcome {
-        case .ok: .ok
-        case .refusedByAuthAllow, .tlsRejected, .volumeStopped: .refused
-        default: .failed
+        case .ok: return .ok
+        case .refusedByAuthAllow, .tlsRejected, .volumeStopped: return .refused
+        default: return .failed
         }
     }
 }
@@ -32,7 +62,9 @@ public struct AccessProbe: Sendable {
 /// `access test`: connect through libgfapi as an identity and prove what GlusterFS enforces.
 public enum AccessProbeWorkflow {
     /// Connects to `volume` (`host:/volume`) as the identity in `cert`/`key`, trusting `ca`;
-    /// writes, reads back and removes a probe file.
+    /// writes, reads back and removes a probe file. At the same time, connects as anyone
+    /// (no certificate, plain text) to tell whether the volume enforces TLS at all
+    /// (``AccessProbe/admitsAnyone``).
     /// - Throws: ``WorkflowError`` when the files or the address are unusable, or the worker
     ///   cannot run.
     public static func probe(volume: String, cert: String, key: String, ca: String, timeout: Duration) async throws(WorkflowError) -> AccessProbe {
@@ -40,11 +72,12 @@ public enum AccessProbeWorkflow {
             let address = try GlusterVolumeAddress(parsing: volume)
             let identity = try checkIdentity(cert: cert, key: key, ca: ca)
             let client = try IsolatedGlusterClient()
+            async let anyone = client.connects(GlusterConnection(address: address, identity: nil, transport: .plainText), deadline: timeout)
             let result = try await client.probe(
                 GlusterConnection(
                     address: address, identity: GlusterTLSIdentity(certificateChain: cert, privateKey: key, certificateAuthorities: ca)),
                 deadline: timeout)
-            return AccessProbe(identity: identity, result: result)
+            return AccessProbe(identity: identity, result: result, anyone: try await anyone)
         }
     }
 

@@ -54,16 +54,32 @@ public struct GrantPolicy: Sendable {
     /// - Throws: ``WorkflowError`` (refused: unknown tenant, expired certificate, invalid
     ///   certificate or CN; failed: unreadable files, the registry).
     public func resolve(_ selector: IdentitySelector, for direction: GrantDirection) throws(WorkflowError) -> GrantedName {
+        let name = try resolveName(selector, for: direction)
+        if direction == .allow, config.systemCNs.contains(name.commonName) {
+            throw WorkflowError(
+                .systemCommonName, .refused, subject: name.commonName.value,
+                message: "\(name.commonName) is a system CN (a GlusterFS node or gshare's own identity): it is in every volume's auth.ssl-allow already, and no tenant may ever hold it; nothing was changed",
+                fix: "give the tenant a certificate with a CN of its own; if a tenant certificate carries this name, revoke it at the tenant CA")
+        }
+        return name
+    }
+
+    func resolveName(_ selector: IdentitySelector, for direction: GrantDirection) throws(WorkflowError) -> GrantedName {
         try reportedSync {
             switch selector {
             case .tenant(let name):
                 return try registeredName(name, for: direction)
             case .commonName(let cn):
+                let name: CommonName
                 do {
-                    return GrantedName(try CommonName(validating: cn))
+                    name = try CommonName(validating: cn)
                 } catch {
                     throw WorkflowError(.invalidCommonName, .refused, subject: cn, message: "--cn '\(cn)': \(error)")
                 }
+                if direction == .allow, config.tenantCRLDirectory != nil, let record = try TenantRegistry(stateDirectory: config.stateDirectory).tenant(commonName: cn) {
+                    try checkStanding(of: record, as: "tenant '\(record.name)' (CN \(cn))")
+                }
+                return GrantedName(name)
             case .certificate(let path, let untrusted, let crls):
                 return try direction == .allow
                     ? validatedName(path, untrusted: untrusted, crls: crls) : nameOnCertificate(path)
@@ -84,10 +100,26 @@ public struct GrantPolicy: Sendable {
                 message: "tenant '\(name)' (CN \(record.commonName)): its certificate expired at \(RFC3339.format(record.certificate.notAfter)); nothing was changed",
                 fix: "onboard the renewed certificate (gshare tenant onboard NEW.pem), then allow again")
         }
+        if direction == .allow, config.tenantCRLDirectory != nil {
+            try checkStanding(of: record, as: "tenant '\(name)' (CN \(record.commonName))")
+        }
         do {
             return GrantedName(try CommonName(validating: record.commonName))
         } catch {
             throw WorkflowError(.invalidCommonName, .refused, subject: name, message: "tenant '\(name)': the recorded CN is not a valid CN: \(error)")
+        }
+    }
+
+    /// With `tenant_crl_dir` set, the certificate the registry holds for a tenant must pass
+    /// again, CRLs included: a revoked tenant (or a chain without current CRLs) is refused.
+    func checkStanding(of record: TenantRecord, as subject: String) throws {
+        do {
+            _ = try TenantTrust(config: config, now: now, subject: subject).verify(chainPEM: record.certificate.pem, as: subject)
+        } catch let error as WorkflowError where error.code == .invalidCertificate {
+            throw WorkflowError(
+                .invalidCertificate, .refused, subject: record.name,
+                message: error.message.replacingOccurrences(of: "is not a valid tenant certificate", with: "no longer passes, checked against tenant_crl_dir"),
+                fix: "if the tenant was revoked, this is as it should be; if a CRL is missing or stale, publish a fresh one (gshare pki crl) into tenant_crl_dir; a renewed certificate is onboarded with gshare tenant onboard")
         }
     }
 
@@ -105,13 +137,9 @@ public struct GrantPolicy: Sendable {
 
     /// For allow: the certificate must pass both layers against tenant_ca.
     func validatedName(_ path: String, untrusted: [String], crls: [String]) throws -> GrantedName {
-        guard let tenantCA = config.tenantCA else {
-            throw WorkflowError(
-                .notConfigured, .refused, subject: path,
-                message: "--cert needs tenant_ca in gshare.toml (the tenant root that certificates are validated against)",
-                fix: "set tenant_ca in gshare.toml, or use --cn")
-        }
-        let verifier = CertificateVerifier(trustStore: try TrustStore(caFile: tenantCA, untrustedFiles: untrusted, crlFiles: crls))
+        let trust = try TenantTrust(config: config, now: now, subject: "--cert")
+        let tenantCA = trust.tenantCA
+        let verifier = try trust.verifier(untrusted: untrusted, crlFiles: crls)
         guard let result = verifier.verify(files: [path]).first else {
             throw WorkflowError(.internalError, .failed, subject: path, message: "the verifier gave no verdict for \(path)")
         }

@@ -5,6 +5,13 @@
 public import GlusterDriver
 import Logging
 
+extension AccessChange {
+    /// `ok` when what was asked is in force; `refused` when the change is written but the
+    /// running bricks ignore it until restarted (``restartNeeded``): the tenant is not cut
+    /// off (or let in) yet.
+    public var verdict: Verdict { restartNeeded ? .refused : .ok }
+}
+
 extension Workflows {
     /// Lets `identity` in on `share` (its id, name or volume): resolves the CN by the
     /// ``GrantPolicy`` and adds it to the volume's auth.ssl-allow (refused when the volume
@@ -45,5 +52,6 @@ extension Workflows {
 
     static func summary(_ change: AccessChange) -> String {
         "\(change.changed ? "" : "unchanged: ")\(change.commonName) on \(change.volume)"
+            + (change.restartNeeded ? " (written, not enforced until the bricks restart)" : "")
     }
 }

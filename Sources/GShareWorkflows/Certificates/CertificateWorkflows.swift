@@ -51,11 +51,14 @@ public struct VerificationRequest: Sendable {
     /// RFC 3339; nil: now.
     public var at: String?
     public var keyFile: String?
+    /// The system CNs (a configuration's `system_cns`): no tenant may hold one.
+    public var systemCNs: [String]
 
     public init(
         leaves: [String], leafList: [String] = [], caFile: String, untrusted: [String] = [], crls: [String] = [], depth: Int = 1,
-        at: String? = nil, keyFile: String? = nil
+        at: String? = nil, keyFile: String? = nil, systemCNs: [String] = []
     ) {
+        self.systemCNs = systemCNs
         self.leaves = leaves
         self.leafList = leafList
         self.caFile = caFile
@@ -89,7 +92,8 @@ public enum CertificateWorkflows {
         let (verifier, keyFile) = try reportedSync { () throws -> (CertificateVerifier, PrivateKeyFile?) in
             let time = try request.at.map(RFC3339.parse)
             let store = try TrustStore(caFile: request.caFile, untrustedFiles: request.untrusted, crlFiles: request.crls)
-            let verifier = CertificateVerifier(trustStore: store, options: VerificationOptions(depth: request.depth, time: time))
+            let verifier = CertificateVerifier(
+                trustStore: store, options: VerificationOptions(depth: request.depth, time: time, reservedCommonNames: Set(request.systemCNs)))
             return (verifier, try request.keyFile.map { try PrivateKeyFile(path: $0) })
         }
         let judged = zip(files, verifier.verify(files: files, key: keyFile)).map { VerifiedFile(file: $0, result: $1) }

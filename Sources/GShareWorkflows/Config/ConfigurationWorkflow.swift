@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 public import GlusterDriver
+import TenantPKI
 
 /// Where a front end looks for gshare.toml: an explicit path (`--config`), the environment
 /// (`GSHARE_CONFIG`), the current folder, then `/etc/gshare/gshare.toml`.
@@ -40,6 +41,25 @@ public enum ConfigurationWorkflow {
         }
     }
 
+    /// Finds, reads and checks the configuration (`gshare config check`): besides what every
+    /// command checks when it reads it, two targets that are one volume on one host spelt
+    /// differently are refused (gshare would keep two records of one volume).
+    public static func check(_ source: ConfigurationSource, resolve: (String) -> Set<String> = HostAddresses.of) throws(WorkflowError)
+        -> LoadedConfiguration
+    {
+        let loaded = try load(source)
+        if let (first, second) = loaded.config.sameVolumeSpellings(resolve: resolve).first {
+            let shared = resolve(first.server.host).intersection(resolve(second.server.host)).sorted()
+            throw WorkflowError(
+                WorkflowError.Code("duplicate-entry"), .failed, subject: loaded.location.path,
+                message: "\(loaded.location.path): glusterfs_targets: \"\(first)\" and \"\(second)\" are one volume on one host"
+                    + (shared.isEmpty ? "" : " (\(shared.joined(separator: ", ")))") + ", spelt two ways",
+                fix: "keep one of them (gshare keys a volume by its ID; two spellings would be two records of one volume)",
+                location: SourceLocation(file: loaded.location.path, key: "glusterfs_targets"))
+        }
+        return loaded
+    }
+
     /// The known_hosts file: the configuration's `ssh_known_hosts`, or `~/.ssh/known_hosts`
     /// when there is no configuration at all. An invalid configuration is an error.
     public static func knownHostsPath(_ source: ConfigurationSource) throws(WorkflowError) -> String {
@@ -51,6 +71,11 @@ public enum ConfigurationWorkflow {
     /// state folder when there is no configuration at all.
     public static func auditStateDirectory(_ source: ConfigurationSource) throws(WorkflowError) -> String {
         try optional(source)?.config.stateDirectory ?? GShareConfig.defaultStateDirectory(environment: source.environment)
+    }
+
+    /// The system CNs of the configuration, when there is one; empty when there is none.
+    public static func systemCommonNames(_ source: ConfigurationSource) throws(WorkflowError) -> [String] {
+        try optional(source)?.config.systemCNs.map(\.value) ?? []
     }
 
     /// The configuration if there is one; nil when none is found where gshare looks.

@@ -53,6 +53,8 @@ public struct WorkflowError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let tenantCertificateExpired = Code("tenant-certificate-expired")
         /// A certificate that does not pass both validation layers.
         public static let invalidCertificate = Code("invalid-certificate")
+        /// A system CN (a node, gshare itself) where only a tenant's may be.
+        public static let systemCommonName = Code("system-cn")
         /// A name that breaks the CN rules.
         public static let invalidCommonName = Code("invalid-common-name")
         /// A file that holds no certificate.
@@ -183,7 +185,7 @@ extension WorkflowError {
 
     /// Driver requests understood but refused.
     static let refusedDriverCodes: Set<ShareDriverError.Code> = [
-        .unknownShare, .noFreeVolume, .nameTaken, .invalidRequest, .postureNotReady, .systemCN, .notInPool, .volumeBusy,
+        .unknownShare, .noFreeVolume, .nameTaken, .invalidRequest, .postureNotReady, .systemCN, .notInPool, .volumeBusy, .patternAdmits, .ambiguousShare,
     ]
 
     /// PKI requests understood but refused (a hostile CN, an existing file, a serial the CA

@@ -65,11 +65,17 @@ public struct PKIWorkflows: Sendable {
     public let context: WorkflowContext
     /// Where revocations are audited.
     public let audit: AuditLog
+    /// The system CNs a tenant-side CA must never issue (a configuration's `system_cns`),
+    /// beyond those the CA folder itself knows.
+    public let systemCNs: Set<String>
 
-    /// - Parameter auditStateDirectory: the state folder whose audit log records
-    ///   revocations (a configuration's `state_dir`); default: the default state folder.
-    public init(context: WorkflowContext, auditStateDirectory: String? = nil) {
+    /// - Parameters:
+    ///   - auditStateDirectory: the state folder whose audit log records revocations (a
+    ///     configuration's `state_dir`); default: the default state folder.
+    ///   - systemCNs: a configuration's `system_cns`.
+    public init(context: WorkflowContext, auditStateDirectory: String? = nil, systemCNs: [String] = []) {
         self.context = context
+        self.systemCNs = Set(systemCNs)
         self.audit = AuditLog(
             stateDirectory: auditStateDirectory ?? GShareConfig.defaultStateDirectory(environment: ProcessInfo.processInfo.environment),
             context: context)
@@ -77,13 +83,17 @@ public struct PKIWorkflows: Sendable {
 
     /// A root CA in `directory`, or with `parent` an intermediate under it, named
     /// `commonName` (default: `gshare <folder name> CA`).
-    public func createAuthority(in directory: String, commonName: String?, keyType: KeyType, days: Int?, parent: String?) throws(WorkflowError)
-        -> CreatedAuthority
-    {
+    /// A tenant-hierarchy CA refuses to issue `reservedNames` (and its parent's).
+    public func createAuthority(
+        in directory: String, commonName: String?, keyType: KeyType, days: Int?, parent: String?, hierarchy: CertificateHierarchy? = nil,
+        reservedNames: [String] = []
+    ) throws(WorkflowError) -> CreatedAuthority {
         try reportedSync {
             let issuer = try parent.map { try CertificateAuthority.load(from: $0) }
             let name = commonName ?? "gshare \(URL(fileURLWithPath: directory).standardizedFileURL.lastPathComponent) CA"
-            let authority = try CertificateAuthority.create(in: directory, commonName: name, keyType: keyType, days: days, parent: issuer)
+            let reserved = try reservedNames.map { try CommonName(validating: $0).value }
+            let authority = try CertificateAuthority.create(
+                in: directory, commonName: name, keyType: keyType, days: days, parent: issuer, hierarchy: hierarchy, reservedNames: reserved)
             return CreatedAuthority(authority: authority, keyType: keyType)
         }
     }
@@ -92,6 +102,10 @@ public struct PKIWorkflows: Sendable {
     /// (default: a folder named after the CN): `NAME.pem`, `NAME.key` (0600) and
     /// `glusterfs/{glusterfs.pem,.key,.ca}`, whose `.ca` holds `peerRoots` (and for a
     /// node, its own root). The CA records it.
+    ///
+    /// A tenant-side CA (a tenant hierarchy, or one that does not know its hierarchy issuing
+    /// a client certificate) refuses a system CN: those it records, ``systemCNs``, and every
+    /// name the node hierarchy beside it issued (the `pki lab` layout: `ca/node-*`).
     public func issue(
         ca: String, commonName: String, profile: CertificateProfile, subjectAlternativeNames: [String], days: Int?, keyType: KeyType,
         output: String?, peerRoots peerFiles: [String], replacing: Bool
@@ -101,8 +115,9 @@ public struct PKIWorkflows: Sendable {
             let alternativeNames = try subjectAlternativeNames.map(SubjectAlternativeName.init(validating:))
             let authority = try CertificateAuthority.load(from: ca)
             let peerRoots = try peerFiles.flatMap { try Certificate.load(fromFile: $0) }
+            let reserved = systemCNs.union(Self.namesIssuedByTheNodeHierarchy(beside: authority))
             let issued = try authority.issue(
-                commonName: name, profile: profile, keyType: keyType, subjectAlternativeNames: alternativeNames, days: days)
+                commonName: name, profile: profile, keyType: keyType, subjectAlternativeNames: alternativeNames, days: days, reserved: reserved)
             let layout = try GlusterFSLayout.write(issued, name: name.value, to: output ?? name.value, peerRoots: peerRoots, replacing: replacing)
             try authority.appendRecords([issued.record])
             let anchors = GlusterFSLayout.trustAnchors(for: profile, ownRoot: issued.root, peerRoots: peerRoots).anchors
@@ -177,6 +192,22 @@ public struct PKIWorkflows: Sendable {
             let outcome = try LabBuilder.build(lab, in: directory) { progress.report($0.event) }
             return BuiltLab(profile: profilePath, outcome: outcome)
         }
+    }
+
+    /// The leaf names the node CAs beside `authority` issued, where gshare can know them: the
+    /// folders next to it that say they are of the node hierarchy (or are named `node-*`, as
+    /// `pki lab` makes them). Empty for a node CA.
+    static func namesIssuedByTheNodeHierarchy(beside authority: CertificateAuthority) -> Set<String> {
+        guard authority.hierarchy != .node else { return [] }
+        let parent = URL(fileURLWithPath: authority.directory).deletingLastPathComponent()
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        var names = Set<String>()
+        for folder in folders where folder != URL(fileURLWithPath: authority.directory).lastPathComponent {
+            guard let sibling = try? CertificateAuthority.load(from: parent.appendingPathComponent(folder).path) else { continue }
+            guard sibling.hierarchy == .node || (sibling.hierarchy == nil && folder.hasPrefix("node-")) else { continue }
+            for record in (try? sibling.records()) ?? [] where record.profile != "intermediate-ca" { names.insert(record.commonName) }
+        }
+        return names
     }
 
     /// The lab profile used when none is given.

@@ -94,12 +94,13 @@ extension Workflows {
                     message: "--name names one tenant, but \(paths.joined(separator: " ")) holds \(files.count) certificate files",
                     fix: "give exactly one certificate with --name")
             }
-            guard let tenantCA = config.tenantCA else {
+            guard config.tenantCA != nil else {
                 throw WorkflowError(
                     .notConfigured, .failed, message: "onboarding needs tenant_ca in gshare.toml (the tenant root that certificates are validated against)",
                     fix: "set tenant_ca in gshare.toml")
             }
-            let verifier = CertificateVerifier(trustStore: try TrustStore(caFile: tenantCA))
+            // tenant_ca, the system CNs refused, and tenant_crl_dir's CRLs when it is set
+            let verifier = try TenantTrust(config: config, now: context.now(), subject: "onboarding").verifier()
             let registry = try registry()
             let now = context.now()
             var results: [OnboardingResult] = []

@@ -3,6 +3,9 @@
 //===----------------------------------------------------------------------===//
 
 public import TenantPKI
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A volume's `auth.ssl-allow`, read exactly as GlusterFS reads it.
 ///
@@ -87,6 +90,25 @@ public struct SSLAllowList: Sendable, Hashable, CustomStringConvertible {
         token.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }
     }
 
+    /// The de-duplicated entries that are not plain names (a CN gshare would write: letters,
+    /// digits, `.`, `_`, `@`, `-`): glob patterns, `\` escapes, and any other byte fnmatch or
+    /// the brick's volfile lexer may read specially. gshare cannot say whom they admit.
+    public var irregularEntries: [String] {
+        uniqueEntries.filter { (try? CommonName(validating: $0)) == nil }
+    }
+
+    /// True when an entry holds a backslash. The bricks cannot parse it in their volfile: a
+    /// running brick keeps the list it started with and ignores every later change, until it
+    /// is restarted (measured on GlusterFS 10.3).
+    public var freezesTheBricks: Bool {
+        entries.contains { $0.utf8.contains(UInt8(ascii: "\\")) }
+    }
+
+    /// The entries that admit `cn`, as GlusterFS decides it: `fnmatch(entry, cn, 0) == 0`.
+    public func entries(admitting cn: CommonName) -> [String] {
+        uniqueEntries.filter { fnmatch($0, cn.value, 0) == 0 }
+    }
+
     /// True when every client gets in whatever its CN: the option is unset, or a token
     /// matches every name, the empty one included (`*`, `**`, … : only stars).
     ///
@@ -116,11 +138,14 @@ public struct SSLAllowList: Sendable, Hashable, CustomStringConvertible {
         contains(cn) ? self : SSLAllowList(isUnset: false, entries: entries + [cn.value])
     }
 
-    /// The list without `cn` (every occurrence), or this same list when `cn` is not listed.
+    /// The list without every entry that admits `cn` as a name spelt another way (`cn`
+    /// itself, or an escaped spelling such as `tenant\-a`), or this same list when none does.
     ///
     /// - Throws: ``AccessListError`` with code ``AccessListError/Code-swift.struct/systemCN``
     ///   when `cn` is one of `systemCNs`, listed or not: nodes and gshare itself must keep
-    ///   their access.
+    ///   their access; ``AccessListError/Code-swift.struct/patternAdmits`` when a pattern
+    ///   (`*`, `tenant-*`, `tenant-[ab]`) would still admit `cn`: removing the name alone would
+    ///   not cut it off, and removing the pattern would change who else gets in.
     public func denying(_ cn: CommonName, systemCNs: [CommonName]) throws(AccessListError) -> SSLAllowList {
         if systemCNs.contains(cn) {
             throw AccessListError(
@@ -129,8 +154,21 @@ public struct SSLAllowList: Sendable, Hashable, CustomStringConvertible {
                     + "(self-heal, quota, gshare's own mounts), so no tenant operation may remove it",
                 hint: "deny a tenant CN instead; to retire a system identity, change gshare's system CNs first")
         }
-        guard contains(cn) else { return self }
-        return SSLAllowList(isUnset: false, entries: entries.filter { $0 != cn.value })
+        if isUnset {
+            throw AccessListError(
+                .patternAdmits, cn: cn.value, message: "auth.ssl-allow is not set, so GlusterFS lets in every trusted client, \(cn) included",
+                hint: "narrow the list first (gshare pool prepare VOLUME), then deny again")
+        }
+        let admitting = Set(entries(admitting: cn))
+        let patterns = admitting.filter(Self.isWildcard).sorted()
+        if !patterns.isEmpty {
+            throw AccessListError(
+                .patternAdmits, cn: cn.value,
+                message: "auth.ssl-allow holds \(patterns.map { "'\($0)'" }.joined(separator: ", ")), which GlusterFS matches with fnmatch: it would still let \(cn) in",
+                hint: "narrow the list first (gshare pool prepare VOLUME drops every pattern), then deny again")
+        }
+        guard !admitting.isEmpty else { return self }
+        return SSLAllowList(isUnset: false, entries: entries.filter { !admitting.contains($0) })
     }
 
     /// The list with the missing system CNs added at the front (in the order given) and
@@ -192,6 +230,8 @@ public struct AccessListError: Error, Sendable, Hashable, CustomStringConvertibl
 
         /// A deny named a system CN (a node or gshare itself).
         public static let systemCN = Code("system-cn")
+        /// A glob pattern (or an unset list) would still admit the name being denied.
+        public static let patternAdmits = Code("pattern-admits")
     }
 
     public let code: Code

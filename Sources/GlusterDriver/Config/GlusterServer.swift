@@ -336,3 +336,54 @@ enum AddressText {
         return result + "\""
     }
 }
+
+/// The addresses a host name stands for (`getaddrinfo`), to tell two spellings of one host
+/// apart from two hosts.
+public enum HostAddresses {
+    /// Every IPv4/IPv6 address `host` resolves to (an address literal: itself); empty when it
+    /// does not resolve.
+    public static func of(_ host: String) -> Set<String> {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var found: UnsafeMutablePointer<addrinfo>?
+        let name = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        guard getaddrinfo(name, nil, &hints, &found) == 0, let first = found else { return [] }
+        defer { freeaddrinfo(first) }
+        var addresses = Set<String>()
+        var entry: UnsafeMutablePointer<addrinfo>? = first
+        while let current = entry {
+            var text = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+            if getnameinfo(current.pointee.ai_addr, current.pointee.ai_addrlen, &text, socklen_t(text.count), nil, 0, NI_NUMERICHOST) == 0 {
+                addresses.insert(String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            }
+            entry = current.pointee.ai_next
+        }
+        return addresses
+    }
+}
+
+extension GShareConfig {
+    /// Pairs of targets that are one volume on one host, spelt differently (`h:/v`,
+    /// `127.0.0.1:/v`, `localhost:/v`): the same host text, or host names that resolve to a
+    /// common address, and the same volume. (Two nodes of one trusted pool naming the same
+    /// volume are different hosts: not a pair.)
+    public func sameVolumeSpellings(resolve: (String) -> Set<String> = HostAddresses.of) -> [(GlusterTarget, GlusterTarget)] {
+        var resolved: [String: Set<String>] = [:]
+        func addresses(_ host: String) -> Set<String> {
+            if let known = resolved[host] { return known }
+            let found = resolve(host)
+            resolved[host] = found
+            return found
+        }
+        var pairs: [(GlusterTarget, GlusterTarget)] = []
+        for (index, first) in targets.enumerated() {
+            for second in targets[(index + 1)...] where first.volume == second.volume {
+                let sameText = first.server.host.lowercased() == second.server.host.lowercased()
+                if sameText || !addresses(first.server.host).isDisjoint(with: addresses(second.server.host)) {
+                    pairs.append((first, second))
+                }
+            }
+        }
+        return pairs
+    }
+}

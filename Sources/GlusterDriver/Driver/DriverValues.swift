@@ -102,6 +102,25 @@ public struct AccessChange: Sendable, Equatable, Codable {
     public let after: String
     /// Things the caller should know (e.g. a deny on a volume whose TLS is off).
     public let warnings: [String]
+    /// True when the change is written but the running bricks ignore it until they restart
+    /// (the list held a `\` entry, which they cannot parse): the volume is marked
+    /// restart-pending; `gshare pool prepare VOLUME --restart` makes it take effect.
+    public let restartNeeded: Bool
+
+    public init(
+        action: Action, share: String, volume: String, commonName: String, changed: Bool, before: String, after: String, warnings: [String],
+        restartNeeded: Bool = false
+    ) {
+        self.action = action
+        self.share = share
+        self.volume = volume
+        self.commonName = commonName
+        self.changed = changed
+        self.before = before
+        self.after = after
+        self.warnings = warnings
+        self.restartNeeded = restartNeeded
+    }
 }
 
 /// What a create did.

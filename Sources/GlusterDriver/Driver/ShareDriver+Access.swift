@@ -2,6 +2,7 @@
 // gshare — GlusterDriver
 //===----------------------------------------------------------------------===//
 
+import Foundation
 import TenantPKI
 
 extension ShareDriver {
@@ -67,7 +68,14 @@ extension ShareDriver {
             after = before.allowing(cn)
             if !granted.contains(cn.value) { granted.append(cn.value) }
         case .deny:
-            after = try before.denying(cn, systemCNs: systemCNs)
+            do {
+                after = try before.denying(cn, systemCNs: systemCNs)
+            } catch {
+                throw ShareDriverError(
+                    .patternAdmits, share: shareID, volume: volume.exportLocation,
+                    message: "refusing to deny \(cn) on \(volume.exportLocation): \(error.message)",
+                    hint: error.hint.replacingOccurrences(of: "VOLUME", with: locked.info.name))
+            }
             granted.removeAll { $0 == cn.value }
             if after.entries.isEmpty { after = SSLAllowList.exactly(systemCNs) }  // glusterd refuses an empty value
         }
@@ -80,6 +88,16 @@ extension ShareDriver {
         var settings: [VolumeSetting] = []
         if listChanged { settings.append(VolumeSetting(key: "auth.ssl-allow", value: after.rendered)) }
         settings.append(ShareMarks.grantedSetting(granted))
+        // A backslash in the list the bricks started with freezes them: they ignore this change until
+        // they restart. Say so on the volume (posture: restart pending) and to the caller.
+        let frozen = listChanged && before.freezesTheBricks && locked.info.status == .started
+        if frozen {
+            settings.append(VolumeSetting(key: TLSPosture.restartPendingKey, value: TLSOption.sslAllow))
+            warnings.append(
+                "auth.ssl-allow of \(volume.exportLocation) held a '\\' entry, which the bricks cannot parse: they keep the list they "
+                    + "started with and ignore this change until they restart. \(cn) is NOT \(action == .deny ? "cut off" : "let in") yet: "
+                    + "gshare pool prepare \(locked.info.name) --restart")
+        }
         try await locked.cli.volumeSet(locked.info.name, settings)
         if listChanged {
             // Verify: glusterd's committed store when this runner can read it (local, root),
@@ -96,7 +114,7 @@ extension ShareDriver {
         withExtendedLifetime(locked.lock) {}
         return AccessChange(
             action: action, share: shareID, volume: volume.exportLocation, commonName: cn.value, changed: true,
-            before: before.rendered, after: after.rendered, warnings: warnings)
+            before: before.rendered, after: after.rendered, warnings: warnings, restartNeeded: frozen)
     }
 }
 

@@ -24,6 +24,12 @@ extension ShareDriver {
         if let sizeGB, !(1...1_048_576).contains(sizeGB) {
             throw ShareDriverError(.invalidRequest, message: "--size \(sizeGB) is not a size in GB (1 to 1048576)", hint: nil)
         }
+        // One creator of a name at a time on this host (a name lock shared by every gshare
+        // process); across hosts, a second holder seen after writing makes this one step back.
+        let nameLock = try name.map {
+            try VolumeLock(stateDirectory: config.stateDirectory, volumeID: "share-name-\($0)", volume: "share name \($0)", timeout: lockTimeout, logger: logger)
+        }
+        defer { withExtendedLifetime(nameLock) {} }
         let inventory = try await inventory()
         if let name, let holder = inventory.volumes.first(where: { $0.marks.shareID != nil && $0.marks.name == name }) {
             throw ShareDriverError(
@@ -37,7 +43,7 @@ extension ShareDriver {
         for candidate in ordered {
             guard let volume = inventory.volumes.first(where: { $0.target.description == candidate.volume }) else { continue }
             // Another process on this host working on this volume: try the next one.
-            guard let lock = try VolumeLock.attempt(stateDirectory: config.stateDirectory, server: volume.server.host, volume: volume.name) else {
+            guard let lock = try VolumeLock.attempt(stateDirectory: config.stateDirectory, volumeID: volume.info.id, volume: volume.name) else {
                 logger.debug("volume busy (locked by another gshare process): trying the next", metadata: ["volume": "\(volume.exportLocation)"])
                 contended.append(volume.exportLocation)
                 continue
@@ -65,10 +71,29 @@ extension ShareDriver {
                     message: "after writing, auth.ssl-allow of \(volume.exportLocation) is '\(after.info.option("auth.ssl-allow") ?? "unset")', not '\(list.rendered)'",
                     hint: "another writer changed it; run gshare access list \(id) and fix it with gshare access allow/deny")
             }
+            if let name {
+                // A gshare on another host may have given another volume the same name meanwhile:
+                // whoever sees the other steps back (the volume goes back to the pool untouched).
+                let others = try await self.inventory().volumes.filter {
+                    $0.marks.shareID != nil && $0.marks.shareID != id && $0.marks.name == name
+                }
+                if let other = others.first {
+                    var restored = ShareMarks()
+                    restored.deletedShareID = fresh.marks.deletedShareID
+                    try await cli.volumeSet(
+                        volume.name, [VolumeSetting(key: "auth.ssl-allow", value: fresh.allowList.isUnset ? list.rendered : fresh.allowList.rendered)]
+                            + restored.settings)
+                    throw ShareDriverError(
+                        .nameTaken, share: name, volume: other.exportLocation,
+                        message: "another gshare created a share called '\(name)' at the same time (\(other.marks.shareID ?? "") on \(other.exportLocation)); "
+                            + "this one stepped back and \(volume.exportLocation) is free again",
+                        hint: "choose another --name, or use that share")
+                }
+            }
             withExtendedLifetime(lock) {}
             var index = ShareIndex.load(stateDirectory: config.stateDirectory)
             index.shares.removeAll { $0.target == after.target.description }
-            index.shares.append(ShareIndex.Entry(id: id, name: name, target: after.target.description))
+            index.shares.append(ShareIndex.Entry(id: id, name: name, target: after.target.description, volumeID: after.info.id))
             index.save(stateDirectory: config.stateDirectory)
             guard let share = Share(after, systemCNs: systemCNs) else { continue }
             return CreateResult(share: share, contended: contended)

@@ -18,7 +18,7 @@ extension ShareDriver {
                 message: "\(name) is not a volume of the configured pool (pool: \(inventory.volumes.map(\.name).joined(separator: ", ")))",
                 hint: "add it to glusterfs_targets, or name it to match glusterfs_volume_pattern, in gshare.toml")
         }
-        let lock = try lock(server: pooled.server, volume: pooled.name)
+        let lock = try lock(volumeID: pooled.info.id, volume: pooled.name)
         let cli = try cli(pooled.server)
         let info = try await cli.volumeInfo(of: pooled.name)
         let plan = PreparePlan.make(for: info, systemCNs: systemCNs)
@@ -28,7 +28,7 @@ extension ShareDriver {
         if restartNeeded && !restart && !pendingBefore {
             // Remember it on the volume: the options alone cannot show that the bricks still
             // run without TLS, and `pool check` must keep saying so until they restart.
-            settings.append(VolumeSetting(key: TLSPosture.restartPendingKey, value: "server.ssl"))
+            settings.append(VolumeSetting(key: TLSPosture.restartPendingKey, value: plan.restartReason ?? TLSOption.serverSSL))
         }
         if !settings.isEmpty {
             try await cli.volumeSet(pooled.name, settings)

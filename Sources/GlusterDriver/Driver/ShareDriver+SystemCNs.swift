@@ -36,7 +36,7 @@ extension ShareDriver {
                 message: "\(name) is not a volume of the configured pool (pool: \(inventory.volumes.map(\.name).joined(separator: ", ")))",
                 hint: "add it to glusterfs_targets, or name it to match glusterfs_volume_pattern, in gshare.toml")
         }
-        let lock = try lock(server: pooled.server, volume: pooled.name)
+        let lock = try lock(volumeID: pooled.info.id, volume: pooled.name)
         defer { withExtendedLifetime(lock) {} }
         let cli = try cli(pooled.server)
         let info = try await cli.volumeInfo(of: pooled.name)

@@ -41,9 +41,9 @@ public struct ShareDriver: Sendable {
         return GlusterCLI(runner: LoggingGlusterRunner(wrapping: runner, server: server.description, logger: logger))
     }
 
-    /// Waits for the lock of `volume` on `server`, logging how long it waited.
-    func lock(server: GlusterServer, volume: String) throws -> VolumeLock {
-        try VolumeLock(stateDirectory: config.stateDirectory, server: server.host, volume: volume, timeout: lockTimeout, logger: logger)
+    /// Waits for the lock of the volume with this ID (its identity), logging how long it waited.
+    func lock(volumeID: String, volume: String) throws -> VolumeLock {
+        try VolumeLock(stateDirectory: config.stateDirectory, volumeID: volumeID, volume: volume, timeout: lockTimeout, logger: logger)
     }
 
     var systemCNs: [CommonName] { config.systemCNs }
@@ -77,14 +77,25 @@ public struct ShareDriver: Sendable {
     /// One share, by id, name or volume.
     public func share(_ reference: String) async throws -> Share {
         let inventory = try await inventory()
-        guard let volume = Self.find(reference, in: inventory), let share = Share(volume, systemCNs: systemCNs) else {
+        guard let volume = try Self.find(reference, in: inventory), let share = Share(volume, systemCNs: systemCNs) else {
             throw unknownShare(reference, inventory: inventory)
         }
         return share
     }
 
-    static func find(_ reference: String, in inventory: PoolInventory) -> PoolVolume? {
-        if let volume = inventory.volume(holding: reference) { return volume }
+    /// The share's volume, by id, name or volume.
+    /// - Throws: ``ShareDriverError`` `ambiguous-share` when several shares carry the name.
+    static func find(_ reference: String, in inventory: PoolInventory) throws -> PoolVolume? {
+        if let byID = inventory.volumes.first(where: { $0.marks.shareID == reference }) { return byID }
+        let named = inventory.volumes.filter { $0.marks.shareID != nil && $0.marks.name == reference }
+        if named.count > 1 {
+            let ids = named.map { "\($0.marks.shareID ?? "?") (\($0.exportLocation))" }.joined(separator: ", ")
+            throw ShareDriverError(
+                .ambiguousShare, share: reference,
+                message: "\(named.count) shares are called '\(reference)': \(ids); gshare will not pick one",
+                hint: "name the share by its id; then rename or delete the other (gshare share delete ID)")
+        }
+        if let volume = named.first { return volume }
         if let volume = inventory.volume(named: reference), volume.marks.shareID != nil { return volume }
         return nil
     }
@@ -130,14 +141,16 @@ public struct ShareDriver: Sendable {
     /// its volume and reads it once under the lock.
     func lockShare(_ reference: String) async throws -> LockedShare {
         if let entry = ShareIndex.load(stateDirectory: config.stateDirectory).entry(for: reference),
+            let volumeID = entry.volumeID,
             let target = try? GlusterTarget(parsing: entry.target),
             config.allServers.contains(target.server)
         {
-            let lock = try lock(server: target.server, volume: target.volume)
+            let lock = try lock(volumeID: volumeID, volume: target.volume)
             let cli = try cli(target.server)
             do {
                 let info = try await cli.volumeInfo(of: target.volume)
-                if Self.matches(reference, info, server: target.server) {
+                // The same volume (not another one of that name made since) and still this share.
+                if info.id == volumeID, Self.matches(reference, info, server: target.server) {
                     return LockedShare(lock: lock, server: target.server, cli: cli, info: info, sizeGB: config.volumePattern?.match(info.name)?.sizeGB)
                 }
             } catch let error as GlusterDriverError where error.code == .unknownVolume {
@@ -145,8 +158,8 @@ public struct ShareDriver: Sendable {
             }
         }
         let inventory = try await inventory()
-        guard let volume = Self.find(reference, in: inventory) else { throw unknownShare(reference, inventory: inventory) }
-        let lock = try lock(server: volume.server, volume: volume.name)
+        guard let volume = try Self.find(reference, in: inventory) else { throw unknownShare(reference, inventory: inventory) }
+        let lock = try lock(volumeID: volume.info.id, volume: volume.name)
         let cli = try cli(volume.server)
         let info = try await cli.volumeInfo(of: volume.name)
         guard Self.matches(reference, info, server: volume.server) else {

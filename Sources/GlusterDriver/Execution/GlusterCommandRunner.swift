@@ -6,7 +6,7 @@ import Foundation
 internal import GShareProcess
 
 /// Runs the gluster CLI. The driver talks to GlusterFS only through this protocol, so a
-/// local runner and (later) an SSH runner are interchangeable.
+/// local runner and the SSH runner (``SSHGlusterRunner``) are interchangeable.
 public protocol GlusterCommandRunner: Sendable {
     /// Runs `gluster --mode=script --xml <arguments>` and returns what it printed.
     /// A non-zero exit status is a result, not an error; only a runner that cannot run

@@ -75,9 +75,12 @@ public struct TLSPosture: Sendable, Equatable, Codable {
         guard let pending = volume.option(restartPendingKey), pending != "NONE" else {
             return PostureCheck(name: "bricks", passed: true, found: "no restart pending", problem: nil, fix: nil)
         }
+        let problem = pending == TLSOption.sslAllow
+            ? "auth.ssl-allow held a '\\' entry, which the bricks cannot parse: they still enforce the list they started with "
+                + "and ignore every change made since (a deny included) until they restart"
+            : "server.ssl was turned on but the bricks have not restarted since: they still accept clients in plain text"
         return PostureCheck(
-            name: "bricks", passed: false, found: "restart pending (\(pending) changed)",
-            problem: "server.ssl was turned on but the bricks have not restarted since: they still accept clients in plain text",
+            name: "bricks", passed: false, found: "restart pending (\(pending) changed)", problem: problem,
             fix: "gshare pool prepare \(volume.name) --restart")
     }
 
@@ -133,12 +136,13 @@ public struct TLSPosture: Sendable, Equatable, Codable {
         } else if list.admitsAnyone {
             problems.append("it lists * and so lets in every client whose certificate it trusts")
         }
-        let patterns = list.wildcardEntries.filter { !$0.utf8.allSatisfy { $0 == UInt8(ascii: "*") } }
+        let patterns = list.irregularEntries.filter { !$0.utf8.allSatisfy { $0 == UInt8(ascii: "*") } }
         if !patterns.isEmpty {
             problems.append(
-                "the wildcard \(patterns.count == 1 ? "entry" : "entries") \(patterns.joined(separator: " ")) "
-                    + "\(patterns.count == 1 ? "matches" : "match") names nobody checked (the fix drops "
-                    + "\(patterns.count == 1 ? "it" : "them"): grant each tenant by its exact CN)")
+                "the \(patterns.count == 1 ? "entry" : "entries") \(patterns.map { "'\($0)'" }.joined(separator: " ")) \(patterns.count == 1 ? "is" : "are") not "
+                    + "a plain name: fnmatch reads * ? [ ] as patterns and \\ as an escape, so \(patterns.count == 1 ? "it admits" : "they admit") "
+                    + "names nobody checked (the fix drops \(patterns.count == 1 ? "it" : "them"): grant each tenant by its exact CN)"
+                    + (list.freezesTheBricks ? "; a '\\' also freezes the bricks: they ignore every change until they restart" : ""))
         }
         let value = volume.option(TLSOption.sslAllow)
         let found = list.entries.isEmpty || value == nil ? list.description : value ?? ""
@@ -218,24 +222,34 @@ public struct PostureCheck: Sendable, Equatable, Codable {
 /// What `gshare pool prepare VOL` has to set to bring a volume to the safe posture.
 ///
 /// The settings, only those that differ from what is set, in this order:
-/// 1. `auth.ssl-allow`: the exact entries already listed, wildcard entries dropped, missing
-///    system CNs added at the front. Never wider than before: unset or `*` becomes exactly
+/// 1. `auth.ssl-allow`: the plain names already listed (glob patterns, `\` escapes and any
+///    other irregular entry dropped), missing system CNs added at the front. Never wider than before: unset or `*` becomes exactly
 ///    the system CNs. First, so the list is narrow before TLS goes on.
 /// 2. `server.ssl on`, 3. `client.ssl on`, 4. `server.dynamic-auth on`.
 public struct PreparePlan: Sendable, Equatable {
     public let volume: String
     public let settings: [VolumeSetting]
     /// `server.ssl` is read when a brick starts: true when it was not on and the volume is
-    /// Started, so the bricks must be restarted for TLS to be enforced.
+    /// Started, so the bricks must be restarted for TLS to be enforced — or when the list
+    /// holds a `\`, which froze the running bricks on their old list.
     public let needsRestart: Bool
+    /// Why a restart is needed: the option whose change the bricks have not taken up
+    /// (`server.ssl` or `auth.ssl-allow`); nil when none is.
+    public var restartReason: String? {
+        guard needsRestart else { return nil }
+        return frozenList ? TLSOption.sslAllow : TLSOption.serverSSL
+    }
+    /// The list holds a `\` (the running bricks ignore changes until restarted).
+    public let frozenList: Bool
     /// The volume passes every ``TLSPosture`` check already.
     public let alreadyReady: Bool
 
-    public init(volume: String, settings: [VolumeSetting], needsRestart: Bool, alreadyReady: Bool) {
+    public init(volume: String, settings: [VolumeSetting], needsRestart: Bool, alreadyReady: Bool, frozenList: Bool = false) {
         self.volume = volume
         self.settings = settings
         self.needsRestart = needsRestart
         self.alreadyReady = alreadyReady
+        self.frozenList = frozenList
     }
 
     /// The plan for one volume.
@@ -244,11 +258,12 @@ public struct PreparePlan: Sendable, Equatable {
     /// the CLI refuses to set: `auth.ssl-allow` is then left out and the posture stays not ready.
     public static func make(for volume: VolumeInfo, systemCNs: [CommonName]) -> PreparePlan {
         let serverSSLOn = volume.option(TLSOption.serverSSL).flatMap(GlusterBoolean.parse) == true
+        let frozen = SSLAllowList(optionValue: volume.option(TLSOption.sslAllow)).freezesTheBricks && volume.status == .started
         return PreparePlan(
             volume: volume.name,
             settings: settings(for: volume, systemCNs: systemCNs).settings,
-            needsRestart: !serverSSLOn && volume.status == .started,
-            alreadyReady: TLSPosture.evaluate(volume, systemCNs: systemCNs).isReady)
+            needsRestart: (!serverSSLOn || frozen) && volume.status == .started,
+            alreadyReady: TLSPosture.evaluate(volume, systemCNs: systemCNs).isReady, frozenList: frozen)
     }
 
     /// The settings, and the command that writes the safe `auth.ssl-allow` (for posture fixes).
@@ -265,14 +280,19 @@ public struct PreparePlan: Sendable, Equatable {
         if let value = volume.option(TLSOption.dynamicAuth), GlusterBoolean.parse(value) != true {
             settings.append(VolumeSetting(key: TLSOption.dynamicAuth, value: "on"))
         }
+        // A command gshare accepts: prepare narrows the list; with a '\\' listed the bricks must
+        // restart to take the new list up.
+        let restart = current.freezesTheBricks && volume.status == .started ? " --restart" : ""
         let allowListFix = safe.entries.isEmpty
             ? "configure gshare's system CNs, then gshare pool prepare \(volume.name)"
-            : "gluster volume set \(volume.name) auth.ssl-allow \(safe.rendered)"
+            : "gshare pool prepare \(volume.name)\(restart)   (sets auth.ssl-allow to \(safe.rendered))"
         return (settings, allowListFix)
     }
 
-    /// The exact entries of `current` without wildcards, de-duplicated, with the system CNs ensured.
+    /// The plain names of `current` (no pattern, escape or other irregular entry),
+    /// de-duplicated, with the system CNs ensured.
     static func safeAllowList(_ current: SSLAllowList, systemCNs: [CommonName]) -> SSLAllowList {
-        SSLAllowList(entries: current.uniqueEntries.filter { !SSLAllowList.isWildcard($0) }).ensuring(systemCNs)
+        let irregular = Set(current.irregularEntries)
+        return SSLAllowList(entries: current.uniqueEntries.filter { !irregular.contains($0) }).ensuring(systemCNs)
     }
 }

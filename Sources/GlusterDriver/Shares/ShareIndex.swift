@@ -13,6 +13,9 @@ struct ShareIndex: Codable, Sendable {
         let id: String
         let name: String?
         let target: String
+        /// The volume's ID: the key of its lock. Absent in indexes written before it was kept
+        /// (then the share is found by a pool-wide read, which writes it).
+        var volumeID: String?
     }
 
     var version = 1
@@ -30,9 +33,12 @@ struct ShareIndex: Codable, Sendable {
         return index
     }
 
-    /// The entry for a share id, name or target/volume.
+    /// The entry for a share id, name or target/volume; nil for a name several shares carry
+    /// (the pool-wide read then says which).
     func entry(for reference: String) -> Entry? {
-        shares.first { $0.id == reference } ?? shares.first { $0.name == reference }
+        let named = shares.filter { $0.name == reference }
+        if named.count > 1 { return shares.first { $0.id == reference } }
+        return shares.first { $0.id == reference } ?? named.first
             ?? shares.first { $0.target == reference || $0.target.hasSuffix(":/\(reference)") }
     }
 
@@ -52,7 +58,7 @@ struct ShareIndex: Codable, Sendable {
 
     init(inventory: PoolInventory) {
         shares = inventory.volumes.compactMap { volume in
-            volume.marks.shareID.map { Entry(id: $0, name: volume.marks.name, target: volume.target.description) }
+            volume.marks.shareID.map { Entry(id: $0, name: volume.marks.name, target: volume.target.description, volumeID: volume.info.id) }
         }
     }
 }

@@ -9,10 +9,11 @@ import Glibc
 #endif
 
 /// An exclusive lock on one volume, across every gshare process on this host: a
-/// `flock(2)` on `<state_dir>/locks/<server>~<volume>.lock`. Read-modify-write of a volume's
+/// `flock(2)` on `<state_dir>/locks/volume-<volume ID>.lock`. Read-modify-write of a volume's
 /// options happens only while holding it. The kernel drops the lock when the process ends,
-/// so a crash never leaves a stale lock behind. The server part is the host serving the
-/// volume (not an SSH user or port): every way of reaching one volume shares its lock.
+/// so a crash never leaves a stale lock behind. The key is the volume's identity (the ID
+/// glusterd gave it), not how its host is spelt: `h:/v`, `127.0.0.1:/v` and `localhost:/v`
+/// (or another node of the same trusted pool) all take the same lock.
 public final class VolumeLock {
     public let path: String
     private let descriptor: Int32
@@ -22,7 +23,12 @@ public final class VolumeLock {
     /// - Throws: ``ShareDriverError`` `lock-failed` when the state folder cannot be created or
     ///   the lock file opened, `lock-timeout` when another process holds the lock too long.
     /// - Parameter logger: a wait is logged (debug, info past a second) with how long it took.
-    public init(stateDirectory: String, server: String, volume: String, timeout: Duration = .seconds(60), logger: Logger? = nil) throws {
+    /// - Parameters:
+    ///   - volumeID: the volume's ID (`gluster volume info`'s `<id>`): the key.
+    ///   - volume: its name, for messages and logs.
+    public init(stateDirectory: String, volumeID: String, volume: String, timeout: Duration = .seconds(60), logger: Logger? = nil) throws {
+        // A volume without an ID (never seen from glusterd) falls back to its name.
+        let key = volumeID.isEmpty ? "name-\(Self.fileName(volume))" : "volume-\(Self.fileName(volumeID))"
         let folder = (stateDirectory as NSString).appendingPathComponent("locks")
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -31,7 +37,7 @@ public final class VolumeLock {
                 .lockFailed, volume: volume, message: "cannot create the lock folder \(folder): \(error.localizedDescription)",
                 hint: "set state_dir in gshare.toml to a folder this user can write")
         }
-        path = (folder as NSString).appendingPathComponent("\(Self.fileName(server))~\(Self.fileName(volume)).lock")
+        path = (folder as NSString).appendingPathComponent("\(key).lock")
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
@@ -50,7 +56,7 @@ public final class VolumeLock {
             let level: Logger.Level = elapsed > .seconds(1) ? .info : .debug
             logger.log(
                 level: level, waited ? "lock acquired after waiting for another gshare process" : "lock acquired",
-                metadata: ["volume": "\(server):\(volume)", "waited_ms": "\(waited ? elapsed.wholeMilliseconds : 0)"])
+                metadata: ["volume": "\(volume)", "volume_id": "\(volumeID)", "waited_ms": "\(waited ? elapsed.wholeMilliseconds : 0)"])
         }
     }
 
@@ -80,9 +86,9 @@ public final class VolumeLock {
     }
 
     /// Tries once; nil when another process holds the lock.
-    public static func attempt(stateDirectory: String, server: String, volume: String) throws -> VolumeLock? {
+    public static func attempt(stateDirectory: String, volumeID: String, volume: String) throws -> VolumeLock? {
         do {
-            return try VolumeLock(stateDirectory: stateDirectory, server: server, volume: volume, timeout: .zero)
+            return try VolumeLock(stateDirectory: stateDirectory, volumeID: volumeID, volume: volume, timeout: .zero)
         } catch let error as ShareDriverError where error.code == .lockTimeout {
             return nil
         }

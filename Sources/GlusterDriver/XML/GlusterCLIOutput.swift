@@ -34,6 +34,17 @@ struct GlusterCLIDocument {
                 .glusterdUnreachable, command: command,
                 message: "glusterd does not answer; start it (or check the host) and try again")
         }
+        // glusterd stores option values unchecked, but libxml2 refuses to write a control byte
+        // (an ESC set by hand): the CLI then prints no XML at all, for the whole pool.
+        if output.standardError.contains("PCDATA invalid Char value") {
+            let byte = output.standardError.range(of: "Char value ").map { output.standardError[$0.upperBound...].prefix { $0.isNumber } } ?? ""
+            throw GlusterDriverError(
+                .malformedOutput, command: command,
+                message: "glusterd could not write its XML: an option value holds a control character (byte \(byte.isEmpty ? "?" : String(byte))), "
+                    + "set by hand; gluster refuses to describe any volume in XML until it is gone. Find it with `gluster volume info` "
+                    + "(without --xml; option values shown raw) and reset it (`gluster volume reset VOLUME OPTION`, or "
+                    + "`gluster volume set VOLUME OPTION NONE` for a user.* option)")
+        }
         guard startsLikeXML, let root = LightXMLElement.parse(output.standardOutput) else {
             let shown = startsLikeXML ? String(decoding: output.standardOutput.prefix(300), as: UTF8.self) : text
             throw GlusterDriverError(

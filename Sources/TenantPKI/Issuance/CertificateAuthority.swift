@@ -11,7 +11,7 @@ public import Foundation
 /// DIR/ca.pem       the CA certificate
 /// DIR/ca.key       its private key (0600; the folder is 0700)
 /// DIR/chain.pem    this CA, then its issuers up to and including the root
-/// DIR/ca.json      state: parent CA folder, next CRL number
+/// DIR/ca.json      state: parent CA folder, next CRL number, hierarchy, reserved names
 /// DIR/issued.tsv   human-readable record: every certificate issued or revoked
 /// ```
 ///
@@ -26,6 +26,12 @@ public final class CertificateAuthority: Sendable {
     public let chain: [Certificate]
     /// The folder of the CA that signed this one, nil for a root.
     public let parentDirectory: String?
+    /// Which trust hierarchy this CA belongs to, when it was told (`pki init-ca --hierarchy`,
+    /// `pki lab`): nil for a CA that does not know.
+    public let hierarchy: CertificateHierarchy?
+    /// Names a tenant CA refuses to issue: the system CNs (the nodes, gshare's own identity),
+    /// which are in every volume's auth.ssl-allow.
+    public let reservedNames: [String]
 
     /// The root of this hierarchy.
     public var root: Certificate { chain.last! }
@@ -33,12 +39,17 @@ public final class CertificateAuthority: Sendable {
     public var chainNotAfter: Date { chain.map(\.notAfter).min()! }
     public var isRoot: Bool { parentDirectory == nil }
 
-    private init(directory: String, certificate: Certificate, key: PrivateKey, chain: [Certificate], parentDirectory: String?) {
+    private init(
+        directory: String, certificate: Certificate, key: PrivateKey, chain: [Certificate], parentDirectory: String?,
+        hierarchy: CertificateHierarchy?, reservedNames: [String]
+    ) {
         self.directory = directory
         self.certificate = certificate
         self.key = key
         self.chain = chain
         self.parentDirectory = parentDirectory
+        self.hierarchy = hierarchy
+        self.reservedNames = reservedNames
     }
 
     // MARK: - Files
@@ -47,6 +58,8 @@ public final class CertificateAuthority: Sendable {
         var format: Int = 1
         var parent: String?
         var nextCRLNumber: Int = 1
+        var hierarchy: CertificateHierarchy?
+        var reservedNames: [String]?
     }
 
     static let recordHeader = """
@@ -70,10 +83,14 @@ public final class CertificateAuthority: Sendable {
     ///   - days: validity; default 3650 for a root, 1825 (at most the parent's) for an intermediate.
     /// - Throws: ``PKIError`` when the folder already holds a CA (nothing is overwritten), the
     ///   parent may not sign CAs or would expire first, or a file cannot be written.
+    ///   - hierarchy: the trust hierarchy (an intermediate inherits its parent's when nil).
+    ///   - reservedNames: names a tenant CA refuses to issue (added to its parent's).
     public static func create(
         in directory: String, commonName: String, keyType: KeyType = .p256, days: Int? = nil,
-        parent: CertificateAuthority? = nil, now: Date = Date()
+        parent: CertificateAuthority? = nil, hierarchy: CertificateHierarchy? = nil, reservedNames: [String] = [], now: Date = Date()
     ) throws -> CertificateAuthority {
+        let hierarchy = hierarchy ?? parent?.hierarchy
+        let reservedNames = Self.merged(parent?.reservedNames ?? [], reservedNames)
         let directory = normalized(directory)
         for file in ["ca.pem", "ca.key", "ca.json"] where SecureFiles.exists("\(directory)/\(file)") {
             throw PKIError(
@@ -118,13 +135,16 @@ public final class CertificateAuthority: Sendable {
             written.append("\(directory)/chain.pem")
             try SecureFiles.write(recordHeader, to: "\(directory)/issued.tsv", mode: 0o644, existing: .replace)
             written.append("\(directory)/issued.tsv")
-            try writeState(State(parent: parent?.directory), to: "\(directory)/ca.json", existing: .refuse)
+            try writeState(
+                State(parent: parent?.directory, hierarchy: hierarchy, reservedNames: reservedNames.isEmpty ? nil : reservedNames),
+                to: "\(directory)/ca.json", existing: .refuse)
         } catch {
             written.forEach(SecureFiles.remove)
             throw error
         }
         let authority = CertificateAuthority(
-            directory: directory, certificate: certificate, key: key, chain: chain, parentDirectory: parent?.directory)
+            directory: directory, certificate: certificate, key: key, chain: chain, parentDirectory: parent?.directory,
+            hierarchy: hierarchy, reservedNames: reservedNames)
         if let parent {
             try parent.appendRecords([
                 IssuanceRecord(
@@ -163,7 +183,29 @@ public final class CertificateAuthority: Sendable {
             throw broken("ca.json cannot be read: \(error)")
         }
         return CertificateAuthority(
-            directory: directory, certificate: certificate, key: key, chain: chain, parentDirectory: state.parent)
+            directory: directory, certificate: certificate, key: key, chain: chain, parentDirectory: state.parent,
+            hierarchy: state.hierarchy, reservedNames: state.reservedNames ?? [])
+    }
+
+    /// Records (or completes) which hierarchy this CA belongs to and the names it must never
+    /// issue, in its ca.json (under the folder lock). Names are only ever added.
+    /// - Returns: the CA as loaded again.
+    public func marking(hierarchy: CertificateHierarchy, reservedNames: [String]) throws -> CertificateAuthority {
+        let names = Self.merged(self.reservedNames, reservedNames)
+        guard hierarchy != self.hierarchy || names != self.reservedNames else { return self }
+        try SecureFiles.withExclusiveLock(lockPath) {
+            var state = try JSONDecoder().decode(State.self, from: Data(readFile(statePath).bytes))
+            state.hierarchy = hierarchy
+            state.reservedNames = Self.merged(state.reservedNames ?? [], names)
+            try Self.writeState(state, to: statePath, existing: .replace)
+        }
+        return try Self.load(from: directory)
+    }
+
+    /// `first` then the names of `second` it lacks, in order.
+    static func merged(_ first: [String], _ second: [String]) -> [String] {
+        var seen = Set(first)
+        return first + second.filter { seen.insert($0).inserted }
     }
 
     /// This CA's issuers, nearest first (loaded from their folders).
@@ -185,11 +227,21 @@ public final class CertificateAuthority: Sendable {
     ///
     /// - Parameters:
     ///   - days: validity; default 825, or less when the chain expires sooner.
-    /// - Throws: ``PKIError`` when `days` would outlive the issuing chain.
+    ///   - reserved: more names a tenant-side CA must refuse (the system CNs of a configuration).
+    /// - Throws: ``PKIError`` when `days` would outlive the issuing chain, or when a tenant CA
+    ///   (``hierarchy`` tenant; a CA that does not know its hierarchy, for the client
+    ///   profile) is asked for a reserved name.
     public func issue(
         commonName: CommonName, profile: CertificateProfile, keyType: KeyType = .p256,
-        subjectAlternativeNames: [SubjectAlternativeName] = [], days: Int? = nil, now: Date = Date()
+        subjectAlternativeNames: [SubjectAlternativeName] = [], days: Int? = nil, reserved: Set<String> = [], now: Date = Date()
     ) throws -> IssuedCertificate {
+        let tenantSide = hierarchy == .tenant || (hierarchy == nil && profile == .client)
+        if tenantSide, reserved.contains(commonName.value) || reservedNames.contains(commonName.value) {
+            throw PKIError(
+                .issuanceRefused, path: "CN \"\(commonName)\"",
+                reason: "is a system CN (a GlusterFS node or gshare's own identity, in every volume's auth.ssl-allow): \(directory) issues tenant certificates, and a tenant holding this name would be let into every volume",
+                hint: "give the tenant a name of its own; system names come from the node hierarchy only")
+        }
         let notAfter = try Self.validityEnd(
             days: days, defaultDays: 825, issuerLimit: chainNotAfter, now: now, subject: "\"\(commonName)\"")
         let key = PrivateKey.generate(keyType)
@@ -325,4 +377,11 @@ public final class CertificateAuthority: Sendable {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         return URL(fileURLWithPath: absolute).standardizedFileURL.path
     }
+}
+
+/// Which of gshare's two trust hierarchies a CA belongs to: nodes and gshare's own identity
+/// (trusted by tenants), or tenants (trusted by nodes only).
+public enum CertificateHierarchy: String, Sendable, Hashable, Codable, CaseIterable {
+    case tenant
+    case node
 }

@@ -106,27 +106,37 @@ public enum LabBuilder {
         }
         try SecureFiles.makeDirectory("\(directory)/hosts", mode: 0o755)
         var created: [String] = []
-        func hierarchy(_ prefix: String, _ settings: LabProfile.Hierarchy) throws -> (root: CertificateAuthority, intermediate: CertificateAuthority) {
+        // The tenant CAs know the system names (every node, the manager) and refuse to issue
+        // them; CAs made by an older gshare are marked on the next run.
+        let systemNames = (profile.nodes + [profile.manager]).map(\.value)
+        func hierarchy(
+            _ kind: CertificateHierarchy, _ settings: LabProfile.Hierarchy
+        ) throws -> (root: CertificateAuthority, intermediate: CertificateAuthority) {
+            let prefix = kind.rawValue
+            let reserved = kind == .tenant ? systemNames : []
             func loadOrCreate(_ name: String, _ make: () throws -> CertificateAuthority) throws -> CertificateAuthority {
                 let path = "\(directory)/ca/\(name)"
-                if SecureFiles.exists("\(path)/ca.json") { return try CertificateAuthority.load(from: path) }
+                if SecureFiles.exists("\(path)/ca.json") {
+                    return try CertificateAuthority.load(from: path).marking(hierarchy: kind, reservedNames: reserved)
+                }
                 created.append(path)
                 return try make()
             }
             let root = try loadOrCreate("\(prefix)-root") {
                 try CertificateAuthority.create(
                     in: "\(directory)/ca/\(prefix)-root", commonName: settings.rootCommonName, keyType: settings.keyType,
-                    days: settings.rootDays, now: now)
+                    days: settings.rootDays, hierarchy: kind, reservedNames: reserved, now: now)
             }
             let intermediate = try loadOrCreate("\(prefix)-int") {
                 try CertificateAuthority.create(
                     in: "\(directory)/ca/\(prefix)-int", commonName: settings.intermediateCommonName, keyType: settings.keyType,
-                    days: min(settings.intermediateDays, Int(root.chainNotAfter.timeIntervalSince(now) / 86400)), parent: root, now: now)
+                    days: min(settings.intermediateDays, Int(root.chainNotAfter.timeIntervalSince(now) / 86400)), parent: root,
+                    hierarchy: kind, reservedNames: reserved, now: now)
             }
             return (root, intermediate)
         }
-        let nodeCA = try hierarchy("node", profile.nodeHierarchy)
-        let tenantCA = try hierarchy("tenant", profile.tenantHierarchy)
+        let nodeCA = try hierarchy(.node, profile.nodeHierarchy)
+        let tenantCA = try hierarchy(.tenant, profile.tenantHierarchy)
 
         var hosts: [Host] = []
         for node in profile.nodes {

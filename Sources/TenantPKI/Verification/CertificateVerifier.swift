@@ -16,11 +16,16 @@ public struct VerificationOptions: Sendable {
     public var time: Date?
     /// The OpenSSL security level; nil means that of a fresh `SSL_CTX`, as GlusterFS gets it.
     public var securityLevel: Int?
+    /// Names no tenant may hold: the system CNs (the nodes, gshare's own identity), which are
+    /// in every volume's auth.ssl-allow. A certificate whose GlusterFS-visible name is one of
+    /// them fails the tenant policy (`cn-is-system-cn`). Empty: not known.
+    public var reservedCommonNames: Set<String>
 
-    public init(depth: Int = 1, time: Date? = nil, securityLevel: Int? = nil) {
+    public init(depth: Int = 1, time: Date? = nil, securityLevel: Int? = nil, reservedCommonNames: Set<String> = []) {
         self.depth = depth
         self.time = time
         self.securityLevel = securityLevel
+        self.reservedCommonNames = reservedCommonNames
     }
 }
 
@@ -63,7 +68,8 @@ public struct CertificateVerifier: Sendable {
         let outcome = runOpenSSLVerification(leaf: leaf, extraIntermediates: Array(presented.dropFirst()), at: checkedAt)
         let context = PolicyContext(
             leaf: leaf, chain: outcome.chain, chainIsTrusted: !outcome.errors.contains { Self.breaksChain($0.error) },
-            key: key, checkedAt: checkedAt, securityLevel: securityLevel, depth: options.depth)
+            key: key, checkedAt: checkedAt, securityLevel: securityLevel, depth: options.depth,
+            reservedCommonNames: options.reservedCommonNames)
         var findings: [Finding] = []
         for logged in Self.withoutConsequentialErrors(outcome.errors) {
             findings.append(ChainFindings.finding(for: logged.error, depth: logged.depth, context: context))
@@ -134,7 +140,7 @@ public struct CertificateVerifier: Sendable {
             X509_VERIFY_PARAM_set_auth_level(parameters, Int32(clamping: securityLevel))
             X509_VERIFY_PARAM_set_time(parameters, time_t(time.timeIntervalSince1970.rounded(.down)))
             _ = X509_STORE_CTX_set_purpose(context, X509_PURPOSE_ANY)
-            if !trustStore.revocationLists.isEmpty {
+            if trustStore.checksRevocation {
                 _ = X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL))
             }
             X509_STORE_CTX_set_verify_cb(context, COpenSSL_collecting_verify_callback())

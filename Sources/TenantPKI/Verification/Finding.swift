@@ -55,6 +55,8 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
         public static let dsaKey = Code("dsa-key")
         public static let rsaModulusNotByteMultiple = Code("rsa-modulus-not-byte-multiple")
         public static let malformedSANUnderNameConstraints = Code("malformed-san-under-name-constraints")
+        /// The name GlusterFS sees is a system CN (a node or gshare's own identity).
+        public static let cnIsSystemName = Code("cn-is-system-cn")
 
         /// An OpenSSL verification error gshare has no dedicated code for.
         static func verifyError(_ number: Int32) -> Code { Code("verify-error-\(number)") }

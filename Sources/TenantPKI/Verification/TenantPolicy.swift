@@ -15,6 +15,8 @@ struct PolicyContext {
     let checkedAt: Date
     let securityLevel: Int
     let depth: Int
+    /// The system CNs, when known (``VerificationOptions/reservedCommonNames``).
+    var reservedCommonNames: Set<String> = []
 
     /// Leaf and intermediates: every certificate in the chain except a trusted anchor.
     var nonAnchorCertificates: ArraySlice<Certificate> {
@@ -32,12 +34,26 @@ protocol TenantPolicyCheck: Sendable {
 /// every reason is reported.
 enum TenantPolicy {
     static let checks: [any TenantPolicyCheck] = [
-        LeafIsNotACheck(), ClientAuthenticationCheck(), ChainPurposeCheck(), CommonNameCheck(),
+        LeafIsNotACheck(), ClientAuthenticationCheck(), ChainPurposeCheck(), CommonNameCheck(), SystemNameCheck(),
         KeyStrengthCheck(), SignatureHashCheck(), PrivateKeyCheck(),
         // RFC 5280 structure (StructureChecks.swift).
         VersionCheck(), SerialNumberCheck(), KeyIdentifierCheck(), DuplicateExtensionCheck(), LegacyKeyCheck(),
         NameConstraintsSyntaxCheck(),
     ]
+}
+
+/// The name GlusterFS sees is not a system CN: the nodes and gshare's own identity are in
+/// every volume's auth.ssl-allow, and the nodes trust the tenant root, so a tenant
+/// certificate carrying such a name would be let into every volume, free ones included.
+struct SystemNameCheck: TenantPolicyCheck {
+    func findings(in context: PolicyContext) -> [Finding] {
+        let name = String(decoding: context.leaf.glusterFSName.bytes, as: UTF8.self)
+        guard context.reservedCommonNames.contains(name) else { return [] }
+        return [Finding(
+            .cnIsSystemName, .policy,
+            "the name GlusterFS sees, \"\(context.leaf.glusterFSName.displayText)\", is a system CN (a GlusterFS node or gshare's own identity, in every volume's auth.ssl-allow): a tenant holding it would be let into every volume",
+            fix: "issue the tenant a certificate with a CN of its own, and revoke this one (gshare pki revoke); a tenant CA must never issue system names")]
+    }
 }
 
 /// CA:FALSE, and no keyCertSign / cRLSign: a tenant must not be able to sign certificates.

@@ -16,10 +16,17 @@ public final class TrustStore: @unchecked Sendable {
     public let anchors: [Certificate]
     /// Certificates that may complete a chain but are not trusted (`--untrusted`).
     public let intermediates: [Certificate]
-    /// CRLs checked for every CA in the chain (CRL_CHECK | CRL_CHECK_ALL) when not empty.
+    /// CRLs checked for every CA in the chain (CRL_CHECK | CRL_CHECK_ALL).
     public let revocationLists: [RevocationList]
+    /// Whether revocation is checked: every CA of the chain then needs a current CRL here, as
+    /// a GlusterFS server with `ssl.crl-path` demands (a CA without one fails `crl-missing`).
+    public let checksRevocation: Bool
 
-    public init(anchors: [Certificate], intermediates: [Certificate] = [], revocationLists: [RevocationList] = []) {
+    /// - Parameter checksRevocation: default: when CRLs are given. True with no CRL at all
+    ///   refuses every chain (`crl-missing`), as GlusterFS would with an empty `ssl.crl-path`.
+    public init(
+        anchors: [Certificate], intermediates: [Certificate] = [], revocationLists: [RevocationList] = [], checksRevocation: Bool? = nil
+    ) {
         guard let store = X509_STORE_new(), let untrusted = COpenSSL_sk_X509_new_null() else {
             fatalError("X509_STORE_new failed: out of memory")
         }
@@ -28,6 +35,7 @@ public final class TrustStore: @unchecked Sendable {
         self.anchors = anchors
         self.intermediates = intermediates
         self.revocationLists = revocationLists
+        self.checksRevocation = checksRevocation ?? !revocationLists.isEmpty
         // Adding a certificate or CRL twice is harmless; X509_STORE_add_* take their own references.
         for anchor in anchors { _ = X509_STORE_add_cert(store, anchor.ref) }
         for crl in revocationLists { _ = X509_STORE_add_crl(store, crl.ref) }

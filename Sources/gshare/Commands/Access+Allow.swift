@@ -49,6 +49,7 @@ extension GShare.Access {
             try await CLI.run(output) { cli in
                 let change = try await cli.workflows(configuration).allow(share: share, identity: identity.selector, request: identity.request)
                 try cli.emit(change) { DriverText.change(change) }
+                try cli.finish(change.verdict)
             }
         }
     }

@@ -13,12 +13,17 @@ extension GShare.Access {
             discussion: """
                 This is how an admin proves what GlusterFS enforces for a tenant: the connection \
                 runs in an isolated helper process (gshare-gfapi-worker, installed beside gshare) \
-                with a deadline, so a refused certificate never hangs the command.
+                with a deadline, so a refused certificate never hangs the command. At the same \
+                time it connects as anyone (no certificate, plain text, reading only): a volume \
+                with TLS off lets that in, and then the certificate is never checked and \
+                auth.ssl-allow is ignored; the test says so loudly (ADMITS ANYONE).
 
-                Exit status: 0 allowed and working; 1 refused, saying which: not in auth.ssl-allow, \
-                TLS rejected (unknown CA, key not matching the certificate), or volume stopped; \
-                2 could not run: glusterd unreachable, unknown volume, timed out, unreadable or \
-                invalid certificate/key/CA files.
+                Exit status: 0 allowed and working (and the volume refuses clients without TLS); \
+                1 refused, saying which: not in auth.ssl-allow, TLS rejected (unknown CA, key not \
+                matching the certificate), or volume stopped; 2 could not run: glusterd \
+                unreachable, unknown volume, timed out, unreadable or invalid certificate/key/CA \
+                files; 4 the volume admits anyone: TLS is off, a client without a certificate got \
+                in (whatever this identity got).
 
                 Example:
                   gshare access test 127.0.0.2:/gshare-test-access \\
@@ -53,7 +58,7 @@ extension GShare.Access {
             try await CLI.run(output) { cli in
                 let probe = try await AccessProbeWorkflow.probe(volume: volume, cert: cert, key: key, ca: ca, timeout: .milliseconds(Int(timeout * 1000)))
                 try cli.emit(AccessTestDocument(probe)) { AccessText.render(AccessTestDocument(probe)) }
-                try cli.finish(probe.verdict)
+                try cli.finish(ExitStatus.of(probe))
             }
         }
     }

@@ -23,7 +23,10 @@ extension GShare.Cert {
                 extendedKeyUsage present with clientAuth; exactly one CN, UTF8String or PrintableString, \
                 matching ^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$; RSA >= 2048, EC P-256/P-384/P-521 or \
                 Ed25519; SHA-256 or stronger signatures; valid at --at; not revoked; within --depth; \
-                with --key: the key matches, is not encrypted, and is private to its owner (warning).
+                RFC 5280 structure (serial, key identifiers, v3, no duplicate extensions…); with a \
+                configuration (--config, $GSHARE_CONFIG, ./gshare.toml, /etc/gshare/gshare.toml), the \
+                name is not one of its system_cns; with --key: the key matches, is not encrypted, and \
+                is private to its owner (warning).
 
                 A LEAF file may hold the leaf followed by its intermediates (a glusterfs.pem). \
                 The trust store is built once for all files, which are judged in parallel.
@@ -65,6 +68,7 @@ extension GShare.Cert {
         @Option(help: ArgumentHelp("The leaf's private key: checked to match, not encrypted, mode 0600. Only with one LEAF.", valueName: "file"), completion: .file())
         var key: String?
 
+        @OptionGroup var configuration: ConfigOptions
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
@@ -83,7 +87,9 @@ extension GShare.Cert {
             try await CLI.run(output) { cli in
                 let list = try leavesFrom.map(CertificateWorkflows.pathList) ?? []
                 let verification = try CertificateWorkflows.verify(
-                    VerificationRequest(leaves: leaves, leafList: list, caFile: ca, untrusted: untrusted, crls: crl, depth: depth, at: at, keyFile: key))
+                    VerificationRequest(
+                        leaves: leaves, leafList: list, caFile: ca, untrusted: untrusted, crls: crl, depth: depth, at: at, keyFile: key,
+                        systemCNs: try ConfigurationWorkflow.systemCommonNames(configuration.source)))
                 try cli.emit(VerifyDocument(verification)) { CertificateText.render(verification) }
                 try cli.finish(verification.verdict)
             }

@@ -33,7 +33,7 @@ extension GShare.Config {
 
         func run() async throws {
             try await CLI.run(output, errorDocument: { ConfigErrorDocument($0) }) { cli in
-                let loaded = try ConfigurationWorkflow.load(options.source)
+                let loaded = try ConfigurationWorkflow.check(options.source)
                 let document = ConfigDocument(location: loaded.location, config: loaded.config, warnings: loaded.warnings)
                 try cli.emit(document) { ConfigText.render(document) }
                 loaded.warnings.forEach(Console.printWarning)

@@ -26,8 +26,14 @@ extension GShare.Pki {
                 the parent's validity, a bad --cn): nothing was written; 2 could not run (--parent \
                 is not a CA folder, the folder cannot be written).
 
+                --hierarchy says which trust hierarchy the CA belongs to (an intermediate inherits \
+                its parent's): a tenant CA refuses to issue a --reserve name (the system CNs: every \
+                node and gshare's own identity, which are in every volume's auth.ssl-allow), nor any \
+                name the node hierarchy next to it issued.
+
                 Example:
-                  gshare pki init-ca --dir ca/tenant-root --cn "Example Tenant Root"
+                  gshare pki init-ca --dir ca/tenant-root --cn "Example Tenant Root" --hierarchy tenant \\
+                      --reserve gluster-node-1,gluster-node-2,gshare-manager
                   gshare pki init-ca --dir ca/tenant-int --parent ca/tenant-root --days 1825
                 """
         )
@@ -47,11 +53,19 @@ extension GShare.Pki {
         @Option(help: ArgumentHelp("The folder of the CA that signs this one: makes an intermediate CA.", valueName: "dir"), completion: .directory)
         var parent: String?
 
+        @Option(help: ArgumentHelp("The trust hierarchy: tenant or node (an intermediate inherits its parent's).", valueName: "kind"))
+        var hierarchy: CertificateHierarchy?
+
+        @Option(help: ArgumentHelp("Names a tenant CA must never issue (the system CNs), comma-separated.", valueName: "n1,n2"))
+        var reserve: String?
+
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
             try await CLI.run(output) { cli in
-                let created = try PKIWorkflows(cli).createAuthority(in: dir, commonName: cn, keyType: keyType, days: days, parent: parent)
+                let created = try PKIWorkflows(cli).createAuthority(
+                    in: dir, commonName: cn, keyType: keyType, days: days, parent: parent, hierarchy: hierarchy,
+                    reservedNames: reserve.map(GShare.Pki.Lab.names) ?? [])
                 let document = InitCADocument(created)
                 try cli.emit(document) { PKIText.render(document) }
             }

@@ -71,11 +71,12 @@ extension GShare.Pki {
         @Flag(help: "Replace output files that already exist (keys are written anew, mode 0600).")
         var force = false
 
+        @OptionGroup var configuration: ConfigOptions
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
             try await CLI.run(output) { cli in
-                let issued = try PKIWorkflows(cli).issue(
+                let issued = try PKIWorkflows(cli, issuingWith: configuration).issue(
                     ca: ca, commonName: cn, profile: profile, subjectAlternativeNames: san, days: days, keyType: keyType, output: out,
                     peerRoots: peerCA, replacing: force)
                 let document = IssueDocument(issued)

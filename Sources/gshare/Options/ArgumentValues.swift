@@ -13,4 +13,5 @@ public import TenantPKI
 extension KeyType: ExpressibleByArgument {}
 extension CertificateProfile: ExpressibleByArgument {}
 extension RevocationReason: ExpressibleByArgument {}
+extension CertificateHierarchy: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -46,10 +46,24 @@ struct VerifyDocument: Codable {
 
 /// `gshare access test --json`.
 struct AccessTestDocument: Codable {
+    /// The attempt as anyone: no certificate, plain text, reading only.
+    struct Anyone: Codable {
+        let outcome: String
+        let message: String
+        let errno: Int32
+    }
+
     let volume: String
     let commonName: String
+    /// The identity's own attempt.
     let outcome: String
     let allowed: Bool
+    /// True when a client without a certificate got in in plain text (TLS off): the
+    /// certificate was never checked, `allowed` proves nothing (exit status 4).
+    let admitsAnyone: Bool
+    let anyone: Anyone
+    /// ok, refused or failed (refused when the volume admits anyone).
+    let verdict: String
     let message: String
     let errno: Int32
     let operation: String?
@@ -64,16 +78,28 @@ struct AccessTestDocument: Codable {
         commonName = probe.identity.glusterFSName
         outcome = result.outcome.rawValue
         allowed = result.isGranted
+        admitsAnyone = probe.admitsAnyone
+        anyone = Anyone(outcome: probe.anyone.outcome.rawValue, message: probe.anyone.message, errno: probe.anyone.errno)
+        verdict = probe.verdict.rawValue
         message = result.message
         errno = result.errno
         operation = result.operation
         connectMilliseconds = result.connectTime.map(Self.milliseconds)
         elapsedMilliseconds = Self.milliseconds(result.elapsed)
-        notes = probe.identity.notes
+        var notes = probe.identity.notes
+        if probe.openAccessUnknown && !probe.admitsAnyone {
+            notes.append("could not tell whether the volume admits clients without a certificate (\(probe.anyone.outcome): \(probe.anyone.message))")
+        }
+        self.notes = notes
         log = result.logExcerpt
     }
 
+    /// Whole milliseconds, saturating (a duration is never this long, but never trap).
     private static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+        let (seconds, attoseconds) = duration.components
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        if overflow { return seconds < 0 ? Int.min : Int.max }
+        let (sum, overflowed) = Int(whole).addingReportingOverflow(Int(attoseconds / 1_000_000_000_000_000))
+        return overflowed ? Int.max : sum
     }
 }

@@ -109,14 +109,16 @@ enum ConfigText {
     static func render(_ document: ConfigDocument) -> String {
         let settings = document.config
         var lines = ["\(document.file.path): valid (\(document.file.why))"]
-        func row(_ key: String, _ values: [String]) {
-            let label = "  \(key):".padding(toLength: 34, withPad: " ", startingAt: 0)
-            guard let first = values.first else {
-                lines.append(label + "-")
-                return
+        var rows: [(key: String, values: [String])] = []
+        func row(_ key: String, _ values: [String]) { rows.append((key, values)) }
+        func table() {
+            // the key column as wide as the longest key, plus ": "
+            let width = (rows.map(\.key.count).max() ?? 0) + 4
+            for (key, values) in rows {
+                let label = "  \(key):".padding(toLength: width, withPad: " ", startingAt: 0)
+                lines.append(label + (values.first ?? "-"))
+                lines += values.dropFirst().map { String(repeating: " ", count: width) + $0 }
             }
-            lines.append(label + first)
-            lines += values.dropFirst().map { String(repeating: " ", count: 34) + $0 }
         }
         func row(_ key: String, _ value: String?) { row(key, value.map { [$0] } ?? []) }
         row("glusterfs_targets", settings.targets)
@@ -139,6 +141,7 @@ enum ConfigText {
         row("remote_gluster_cli", settings.remoteGlusterCommand.joined(separator: " "))
         row("command_timeout_seconds", "\(settings.commandTimeoutSeconds)")
         row("expiry_warning_days", "\(settings.expiryWarningDays)")
+        table()
         lines.append("")
         lines.append("servers gshare will ask: \(document.servers.joined(separator: ", "))")
         return lines.joined(separator: "\n")

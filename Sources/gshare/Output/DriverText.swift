@@ -160,7 +160,10 @@ enum DriverText {
     static func change(_ change: AccessChange) -> String {
         let verb = change.action == .allow ? "allowed" : "denied"
         var text: String
-        if change.changed {
+        if change.restartNeeded {
+            text = "\(verb) \(change.commonName) in auth.ssl-allow of share \(change.share) (\(change.volume)), NOT YET ENFORCED: "
+                + "the running bricks ignore the change until restarted\n  auth.ssl-allow: \(change.before) -> \(change.after)"
+        } else if change.changed {
             text = "\(verb) \(change.commonName) on share \(change.share) (\(change.volume))\n  auth.ssl-allow: \(change.before) -> \(change.after)"
         } else {
             let state = change.action == .allow ? "already allowed" : "not in the list"

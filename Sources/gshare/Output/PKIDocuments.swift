@@ -15,6 +15,12 @@ extension PKIWorkflows {
     init(_ cli: Invocation, _ configuration: ConfigOptions? = nil) throws {
         self.init(context: cli.context, auditStateDirectory: try configuration.map { try ConfigurationWorkflow.auditStateDirectory($0.source) })
     }
+
+    /// The PKI workflows for issuing: a tenant-side CA also refuses the system CNs of the
+    /// configuration, when there is one (`--config`, $GSHARE_CONFIG, …).
+    init(_ cli: Invocation, issuingWith configuration: ConfigOptions) throws {
+        self.init(context: cli.context, systemCNs: try ConfigurationWorkflow.systemCommonNames(configuration.source))
+    }
 }
 
 /// `gshare pki init-ca --json`.

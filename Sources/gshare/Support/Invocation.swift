@@ -25,6 +25,21 @@ enum ExitStatus {
         case .failed: couldNotRun
         }
     }
+
+    // Outcome-specific statuses: a finer status than the verdict's, for one finding that a
+    // script must be able to tell apart. Each is used by ONE command, mapped here, and
+    // documented in that command's help and in README.md.
+
+    /// `access test`: the volume admits anyone, in plain text without a certificate (TLS
+    /// off), so the certificate tested was never checked. (Its verdict is `refused`: 1.)
+    /// 4, not 3: 3 is kept for "outcome unknown", which any change may one day report.
+    static let admitsAnyone = ExitCode(4)
+
+    /// THE mapping for `access test`: ``admitsAnyone`` when the volume lets anyone in,
+    /// else the status of the probe's verdict.
+    static func of(_ probe: AccessProbe) -> ExitCode {
+        probe.admitsAnyone ? admitsAnyone : of(probe.verdict)
+    }
 }
 
 /// One run of a command: the workflow context (who, the command line, the logger, the
@@ -51,13 +66,18 @@ struct Invocation {
             try Console.printJSON(document)
         } else {
             let rendered = text()
-            if !rendered.isEmpty { print(rendered) }
+            if !rendered.isEmpty { print(TerminalText.escaped(rendered)) }
         }
     }
 
     /// Ends the command with the exit status of `verdict` (nothing more is printed).
     func finish(_ verdict: Verdict) throws {
-        guard verdict == .ok else { throw ExitStatus.of(verdict) }
+        try finish(ExitStatus.of(verdict))
+    }
+
+    /// Ends the command with `status`, one of ``ExitStatus`` (nothing more is printed).
+    func finish(_ status: ExitCode) throws {
+        guard status == ExitStatus.success else { throw status }
     }
 }
 
@@ -131,12 +151,12 @@ enum Console {
 
     /// Prints `gshare: error: …` on stderr.
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("gshare: error: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("gshare: error: \(TerminalText.escaped(message))\n".utf8))
     }
 
     /// Prints `gshare: warning: …` on stderr.
     static func printWarning(_ message: String) {
-        FileHandle.standardError.write(Data("gshare: warning: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("gshare: warning: \(TerminalText.escaped(message))\n".utf8))
     }
 
     /// Whether stderr is a terminal (progress lines are only drawn on one).
