@@ -267,12 +267,22 @@ package enum DriverFuzzing {
             }
             if !list.contains(name) { broken.append("\(name) is an entry but contains() says no") }
             if list.allowing(name) != list { broken.append("allowing the listed \(name) changed the list") }
-            guard let denied = try? list.denying(name, systemCNs: []) else {
-                broken.append("denying \(name) threw without system CNs")
+            // Deny removes every entry that lets the name in (escaped spellings too) and
+            // refuses, changing nothing, when a pattern would still let it in.
+            let admitting = Set(list.entries(admitting: name))
+            let denied: SSLAllowList
+            do {
+                denied = try list.denying(name, systemCNs: [])
+            } catch where error.code == .patternAdmits {
+                if !admitting.contains(where: SSLAllowList.isWildcard) { broken.append("denying \(name) was refused for a pattern, but none admits it") }
+                continue
+            } catch {
+                broken.append("denying \(name) threw \(error.code) without system CNs")
                 continue
             }
-            if denied.contains(name) || denied.entries.count != list.entries.filter({ $0 != name.value }).count {
-                broken.append("denying \(name) left it in, or removed more")
+            if admitting.contains(where: SSLAllowList.isWildcard) { broken.append("denying \(name) went through while a pattern admits it") }
+            if !denied.entries(admitting: name).isEmpty || denied.entries != list.entries.filter({ !admitting.contains($0) }) {
+                broken.append("denying \(name) left an entry that admits it, or removed more")
             }
             if !denied.ensuring([name]).contains(name) { broken.append("ensuring \(name) did not add it back") }
         }
