@@ -177,6 +177,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Replays every fuzz corpus (fixtures/fuzz) through the entry functions the libFuzzer
+        // targets call (Fuzz/, which only scripts/fuzz builds), plus the round-trip property tests.
+        .testTarget(
+            name: "FuzzCorpusTests",
+            dependencies: ["GShareTOML", "GlusterDriver", "GShareSSH", "GlusterFSAPI", "TenantPKI", "GShareTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "gshareTests",
             dependencies: [

@@ -54,7 +54,8 @@ public enum KnownHostsFile {
                     """, fingerprint: key.fingerprint)
         }
         var text = ""
-        if !existing.isEmpty && !existing.hasSuffix("\n") { text += "\n" }
+        // By byte: a file ending in CRLF ends in the one Character "\r\n", which is not "\n".
+        if !existing.isEmpty && existing.utf8.last != UInt8(ascii: "\n") { text += "\n" }
         text += "\(field) \(key.type) \(key.base64)\n"
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw failure("cannot be opened for writing: \(String(cString: strerror(errno)))") }
@@ -86,17 +87,23 @@ public enum KnownHostsFile {
     }
 
     /// The plain (not @cert-authority/@revoked) entries of a known_hosts text.
+    ///
+    /// Read as OpenSSH reads it, by code point rather than by `Character` (a `\r\n` is one
+    /// Character, which is not `"\n"`): lines end at a line feed, carriage returns before it
+    /// (a file saved with CRLF line ends) belong to the line end, and fields are separated
+    /// by spaces and tabs only.
     static func entries(in text: String) -> [Entry] {
         var result: [Entry] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("@") { continue }
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        for (index, raw) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = raw[...]
+            while line.last == "\r" { line = line.dropLast() }
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { String(String.UnicodeScalarView($0)) }
+            guard let first = fields.first, first.unicodeScalars.first != "#", first.unicodeScalars.first != "@" else { continue }
             guard fields.count >= 3 else { continue }
             result.append(
                 Entry(
-                    line: index + 1, hosts: fields[0].split(separator: ",").map(String.init),
-                    key: SSHHostKey(type: String(fields[1]), base64: String(fields[2]))))
+                    line: index + 1, hosts: first.unicodeScalars.split(separator: ",").map { String(String.UnicodeScalarView($0)) },
+                    key: SSHHostKey(type: fields[1], base64: fields[2])))
         }
         return result
     }

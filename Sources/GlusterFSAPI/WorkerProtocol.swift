@@ -99,12 +99,43 @@ package struct WorkerRequest: Sendable, Hashable, Codable {
     /// deleted at once.
     package var logFile: String?
 
+    /// A request; a deadline beyond ``longestRun`` (a year) is a year.
     package init(connection: GlusterConnection, operation: WorkerOperation, deadlineSeconds: Double, logFile: String? = nil) {
         self.protocolVersion = 1
         self.connection = connection
         self.operation = operation
-        self.deadlineSeconds = deadlineSeconds
+        self.deadlineSeconds = min(max(deadlineSeconds, 0), Self.longestRun)
         self.logFile = logFile
+    }
+
+    /// The longest time the protocol gives a run, in seconds: a year. A longer deadline or
+    /// elapsed time is no real one, and would not fit a ``Duration`` in milliseconds.
+    package static let longestRun: Double = 366 * 24 * 3600
+
+    /// ``deadlineSeconds`` as a duration (within 0…``longestRun``, which decoding enforces).
+    package var deadline: Duration {
+        let seconds = deadlineSeconds.isFinite ? min(max(deadlineSeconds, 0), Self.longestRun) : Self.longestRun
+        return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case protocolVersion, connection, operation, deadlineSeconds, logFile
+    }
+
+    /// Decodes a request, refusing a deadline that is not 0…``longestRun`` seconds (JSON has
+    /// no NaN, but `1e300` decodes, and a trap is no answer).
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        protocolVersion = try container.decode(Int.self, forKey: .protocolVersion)
+        connection = try container.decode(GlusterConnection.self, forKey: .connection)
+        operation = try container.decode(WorkerOperation.self, forKey: .operation)
+        deadlineSeconds = try container.decode(Double.self, forKey: .deadlineSeconds)
+        logFile = try container.decodeIfPresent(String.self, forKey: .logFile)
+        guard deadlineSeconds >= 0, deadlineSeconds <= Self.longestRun else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .deadlineSeconds, in: container,
+                debugDescription: "deadlineSeconds \(deadlineSeconds) is not a deadline (0 to \(Int(Self.longestRun)) seconds)")
+        }
     }
 }
 
@@ -176,13 +207,14 @@ package struct WorkerMessage: Sendable, Hashable, Codable {
 extension WipeReport {
     private enum Keys: String, CodingKey { case removed, preserved, failureSamples, elapsedSeconds }
 
+    /// Decodes a report, refusing an elapsed time that is not 0…``WorkerRequest/longestRun``
+    /// seconds (it would not fit a ``Duration`` in milliseconds: a protocol error, not a trap).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
         let seconds = try container.decode(Double.self, forKey: .elapsedSeconds)
-        // Int64(_:) traps on a value out of its range: check it first.
-        guard seconds.isFinite, seconds >= 0, seconds < 1e12 else {
+        guard seconds >= 0, seconds <= WorkerRequest.longestRun else {
             throw DecodingError.dataCorruptedError(
-                forKey: .elapsedSeconds, in: container, debugDescription: "elapsedSeconds \(seconds) is not a duration between 0 and 10^12 s")
+                forKey: .elapsedSeconds, in: container, debugDescription: "elapsedSeconds \(seconds) is not the duration of a run")
         }
         self.init(
             removed: try container.decode(WipeCounts.self, forKey: .removed),

@@ -33,19 +33,24 @@ public struct PrivateKeyFile: Sendable {
     /// - Throws: ``PKIError`` when the file cannot be read or holds no private key.
     public init(path: String) throws {
         let contents = try readFile(path)
+        try self.init(bytes: contents.bytes, mode: contents.mode, path: path)
+    }
+
+    /// Parses file contents as ``init(path:)`` does; `path` only names the source in errors.
+    init(bytes: [UInt8], mode: UInt32, path: String) throws {
         self.path = path
-        self.mode = contents.mode
-        if isBlank(contents.bytes) {
+        self.mode = mode
+        if isBlank(bytes) {
             throw PKIError(.fileEmpty, path: path, reason: "the key file is empty", hint: "give the PEM private key file")
         }
         OpenSSLErrorQueue.clear()
         var passphraseRequested: Int32 = 0
-        let key: OpaquePointer? = contents.bytes.withUnsafeBytes { raw in
+        let key: OpaquePointer? = bytes.withUnsafeBytes { raw in
             withMemoryBIO(raw) { bio -> OpaquePointer? in
                 if let key = PEM_read_bio_PrivateKey(bio, nil, COpenSSL_refuse_passphrase_callback(), &passphraseRequested) {
                     return key
                 }
-                guard !PEM.looksLikePEM(contents.bytes) else { return nil }
+                guard !PEM.looksLikePEM(bytes) else { return nil }
                 _ = COpenSSL_BIO_reset(bio)
                 return d2i_PrivateKey_bio(bio, nil)
             }

@@ -20,7 +20,11 @@ public final class RevocationList: @unchecked Sendable {  // pointer set once, o
     /// Reads every CRL in a PEM file (`X509 CRL` blocks) or one DER CRL.
     /// - Throws: ``PKIError`` naming the file.
     public static func load(fromFile path: String) throws -> [RevocationList] {
-        let bytes = try readFile(path).bytes
+        try parse(fileBytes: readFile(path).bytes, path: path)
+    }
+
+    /// Parses file contents as ``load(fromFile:)`` does; `path` only names the source in errors.
+    static func parse(fileBytes bytes: [UInt8], path: String) throws -> [RevocationList] {
         if isBlank(bytes) {
             throw PKIError(.fileEmpty, path: path, reason: "the CRL file is empty", hint: "give a PEM or DER CRL")
         }

@@ -85,7 +85,7 @@ enum Worker {
         if temporaryLog { unlink(logPath) }
 
         let phase = Phase("connecting to \(request.connection.address)")
-        let deadline = started + .milliseconds(Int64(request.deadlineSeconds * 1000))
+        let deadline = started + request.deadline
         let parent = getppid()
         Thread.detachNewThread {
             // The watchdog: AUTH_FAILED in the log, the deadline, or a parent that went away.

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import GShareTOML
+import GShareTestSupport
 import Testing
 
 /// Property-style checks: random values, rendered as TOML by the test itself, parse back

@@ -74,7 +74,8 @@ struct ConfigReader {
         self.source = source
         self.baseDirectory = baseDirectory
         self.environment = environment
-        self.scalars = text.map { Array($0.unicodeScalars) }
+        // Columns count from after a byte order mark, as the TOML reader counts them.
+        self.scalars = text.map { Array($0.unicodeScalars.first == "\u{FEFF}" ? $0.unicodeScalars.dropFirst() : $0.unicodeScalars[...]) }
     }
 
     static func converting(_ error: TOMLError, key: String?) -> GShareConfigError {

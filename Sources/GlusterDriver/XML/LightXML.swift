@@ -18,6 +18,9 @@ final class LightXMLElement {
 
     init(name: String) { self.name = name }
 
+    /// The element's own text (its text parts, without its children's).
+    var ownText: String { textParts.joined() }
+
     /// The element's own text followed by its descendants' (for leaf elements: the text).
     var stringValue: String {
         children.isEmpty ? textParts.joined() : textParts.joined() + children.map(\.stringValue).joined()
