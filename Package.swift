@@ -146,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GlusterDriverTests",
-            dependencies: ["GlusterDriver", "TenantPKI", "GlusterFSAPI", "gshare-gfapi-worker", "GShareTestSupport"],
+            dependencies: ["GlusterDriver", "TenantPKI", "GlusterFSAPI", "GShareSSH", "gshare-gfapi-worker", "GShareTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -35,6 +35,10 @@ enum Worker {
         let request: WorkerRequest
         do {
             request = try JSONDecoder().decode(WorkerRequest.self, from: input)
+        } catch DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty {
+            // A field that decodes but holds no valid value says what is wrong with it.
+            output.finish(.failure(.failed, code: .invalidArgument, errno: EINVAL, operation: "request", path: nil,
+                message: context.debugDescription, log: []), status: 2)
         } catch {
             output.finish(.failure(.failed, code: .invalidArgument, errno: EINVAL, operation: "request", path: nil,
                 message: "cannot read the request on stdin: \(error)", log: []), status: 2)

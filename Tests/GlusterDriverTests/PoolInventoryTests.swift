@@ -98,13 +98,27 @@ struct PoolInventoryTests {
         #expect(inventory.candidates.filter { $0.volume == "127.0.0.2:/gshare-pool-03-2G" }.count == 1)
     }
 
-    @Test("the same volume name on two servers is two pool volumes")
+    /// Two clusters with volumes of the same names: their volume IDs differ. (Changed
+    /// deliberately in issue 13: before, the same recorded volumes, IDs included, stood for
+    /// both servers; a volume is now its ID, so that would be one cluster seen twice.)
+    @Test("the same volume name on two servers (two volume IDs) is two pool volumes")
     func sameNameOnTwoServersIsTwoVolumes() throws {
         let other = GlusterServer(user: nil, host: "127.0.0.3", port: nil)
         let volumes = try Self.labVolumes()
-        let inventory = PoolInventory.assemble(config: try Self.config(servers: [Self.lab, other]), volumesByServer: [Self.lab: volumes, other: volumes])
+        let others = volumes.map { VolumeInfo(name: $0.name, status: $0.status, options: $0.options, id: UUID().uuidString.lowercased(), bricks: $0.bricks) }
+        let inventory = PoolInventory.assemble(config: try Self.config(servers: [Self.lab, other]), volumesByServer: [Self.lab: volumes, other: others])
         #expect(inventory.volumes.count == 12)
         #expect(Set(inventory.candidates.map(\.volume)).count == 12)
+    }
+
+    @Test("one volume seen through two servers (one volume ID) is one pool volume, from the first server")
+    func oneVolumeSeenThroughTwoServersIsOneVolume() throws {
+        let other = GlusterServer(user: nil, host: "127.0.0.3", port: nil)
+        let volumes = try Self.labVolumes()
+        let inventory = PoolInventory.assemble(config: try Self.config(servers: [Self.lab, other]), volumesByServer: [Self.lab: volumes, other: volumes])
+        #expect(inventory.volumes.count == 6)
+        #expect(inventory.volumes.allSatisfy { $0.server == Self.lab })
+        #expect(Set(inventory.volumes.map(\.info.id)).count == 6)
     }
 
     // MARK: Candidates

@@ -65,21 +65,16 @@ struct ClusterLabTests {
         #expect(cluster.systemCNs == ["gluster-node-1", "gluster-node-2", "gluster-node-3", "gshare-manager"])
     }
 
-    /// Each volume is listed once per server today (the cluster support of issue 13 comes
-    /// later); what counts here is that gshare reaches every node over SSH and finds the pool.
+    /// gshare reaches the nodes over SSH and finds the pool (each volume once: the cluster
+    /// behaviour itself is ClusterPoolTests').
     @Test(.timeLimit(.minutes(2)))
-    func gsharePoolListSeesThePoolThroughEveryNodesSSHD() async throws {
+    func gsharePoolListFindsThePoolOverSSH() async throws {
         let cluster = try Cluster.load()
         let list = try await Self.gshare(cluster, "pool", "list", "--json")
         #expect(list.status == 0, "\(list.stdout) \(list.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any])
         let volumes = try #require(document["volumes"] as? [[String: Any]])
-        let names = Set(volumes.compactMap { $0["volume"] as? String })
-        #expect(names == Set(cluster.pool.map(\.name)), "\(names)")
-        let targets = Set(volumes.compactMap { $0["target"] as? String })
-        for server in cluster.servers {
-            #expect(targets.contains { $0.hasPrefix("\(server):/") }, "no volume seen through \(server): \(targets)")
-        }
+        #expect(volumes.compactMap { $0["volume"] as? String }.sorted() == cluster.pool.map(\.name).sorted(), "\(volumes)")
         #expect(volumes.allSatisfy { $0["tlsReady"] as? Bool == true && $0["status"] as? String == "Started" }, "\(volumes)")
     }
 

@@ -16,10 +16,18 @@ public struct Share: Sendable, Equatable, Codable {
     public let volume: String
     /// What a tenant mounts: `host:/volume`.
     public let exportLocation: String
+    /// The other nodes a client fetches the volume file from when the export's host is down
+    /// (`mount -t glusterfs -o backup-volfile-servers=A:B …`); empty on a one-node volume.
+    public let backupVolfileServers: [String]
     public let sizeGB: Int?
     /// auth.ssl-allow, classified.
     public let access: [AllowListEntry]
     public let postureReady: Bool
+
+    /// The mount option naming ``backupVolfileServers``; nil when there are none.
+    public var mountOptions: String? {
+        backupVolfileServers.isEmpty ? nil : "backup-volfile-servers=" + backupVolfileServers.joined(separator: ":")
+    }
 
     init?(_ volume: PoolVolume, systemCNs: [CommonName]) {
         guard let id = volume.marks.shareID else { return nil }
@@ -30,6 +38,7 @@ public struct Share: Sendable, Equatable, Codable {
         self.target = volume.target.description
         self.volume = volume.name
         self.exportLocation = volume.exportLocation
+        self.backupVolfileServers = volume.backupVolfileServers
         self.sizeGB = volume.sizeGB
         self.access = volume.allowList.classified(systemCNs: systemCNs, granted: Set(volume.marks.granted))
         self.postureReady = volume.posture.isReady

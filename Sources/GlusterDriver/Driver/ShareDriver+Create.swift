@@ -49,7 +49,7 @@ extension ShareDriver {
                 continue
             }
             let cli = try cli(volume.server)
-            let fresh = PoolVolume(server: volume.server, info: try await cli.volumeInfo(of: volume.name), sizeGB: volume.sizeGB, systemCNs: systemCNs)
+            let fresh = PoolVolume(server: volume.server, info: try await cli.volumeInfo(of: volume.name), sizeGB: volume.sizeGB, systemCNs: systemCNs, servers: volume.servers)
             guard fresh.isAvailable else {
                 contended.append(volume.exportLocation)
                 continue
@@ -60,7 +60,7 @@ extension ShareDriver {
             let list = SSLAllowList.exactly(systemCNs)
             try await cli.volumeSet(volume.name, [VolumeSetting(key: "auth.ssl-allow", value: list.rendered)] + marks.settings)
             // Re-read the mark: a gshare on another host may have claimed the volume at the same time.
-            let after = PoolVolume(server: volume.server, info: try await cli.volumeInfo(of: volume.name), sizeGB: volume.sizeGB, systemCNs: systemCNs)
+            let after = PoolVolume(server: volume.server, info: try await cli.volumeInfo(of: volume.name), sizeGB: volume.sizeGB, systemCNs: systemCNs, servers: volume.servers)
             guard after.marks.shareID == id else {
                 contended.append(volume.exportLocation)
                 continue

@@ -35,10 +35,20 @@ public struct ShareDriver: Sendable {
     /// A logger that drops everything: the default when the caller gives none.
     public static let noLogging = Logger(label: "gshare.driver", factory: { _ in SwiftLogNoOpLogHandler() })
 
+    /// The CLI of `server`'s cluster: each command runs on `server`, or, when it cannot be
+    /// reached, on the next configured node of its trusted pool (``FailoverGlusterRunner``).
     func cli(_ server: GlusterServer) throws -> GlusterCLI {
+        let cluster = ClusterMap.load(stateDirectory: config.stateDirectory).cluster(of: server, configured: config.allServers)
+        let nodes = try cluster.map { FailoverGlusterRunner.Node(server: $0, runner: try nodeRunner($0)) }
+        guard nodes.count > 1 else { return GlusterCLI(runner: nodes[0].runner) }
+        return GlusterCLI(runner: FailoverGlusterRunner(nodes: nodes, logger: logger))
+    }
+
+    /// The runner of one node, logging each call when the level is debug.
+    func nodeRunner(_ server: GlusterServer) throws -> any GlusterCommandRunner {
         let runner = try runners.runner(for: server)
-        guard logger.logLevel <= .debug else { return GlusterCLI(runner: runner) }
-        return GlusterCLI(runner: LoggingGlusterRunner(wrapping: runner, server: server.description, logger: logger))
+        guard logger.logLevel <= .debug else { return runner }
+        return LoggingGlusterRunner(wrapping: runner, server: server.description, logger: logger)
     }
 
     /// Waits for the lock of the volume with this ID (its identity), logging how long it waited.
@@ -50,23 +60,61 @@ public struct ShareDriver: Sendable {
 
     // MARK: - Reading the pool
 
-    /// The pool now: one `volume info all` per server, servers asked concurrently.
+    /// The pool now: one `volume info all` per cluster (the first node that answers; the
+    /// clusters asked concurrently). A node's pool is learned (`pool list`) when gshare does
+    /// not know it yet, or knew it more than ``ClusterMap/maximumAge`` ago.
     public func inventory() async throws -> PoolInventory {
-        let servers = config.allServers
-        let clis = try servers.map { try cli($0) }
-        let results = try await withThrowingTaskGroup(of: (Int, [VolumeInfo]).self) { group in
-            for (position, cli) in clis.enumerated() {
-                group.addTask { (position, try await cli.volumeInfo()) }
+        let configured = config.allServers
+        var map = ClusterMap.load(stateDirectory: config.stateDirectory)
+        let groups = map.groups(of: configured)
+        let known = Set(configured.filter { map.entry(for: $0) != nil })
+        let reads = try await withThrowingTaskGroup(of: (Int, ClusterRead, TrustedPoolMembers?).self) { group in
+            for (position, servers) in groups.enumerated() {
+                group.addTask {
+                    let (read, members) = try await readCluster(servers, learn: !servers.allSatisfy(known.contains))
+                    return (position, read, members)
+                }
             }
-            var collected: [GlusterServer: [VolumeInfo]] = [:]
-            for try await (position, volumes) in group {
-                collected[servers[position]] = volumes
-            }
-            return collected
+            var collected: [(Int, ClusterRead, TrustedPoolMembers?)] = []
+            for try await result in group { collected.append(result) }
+            return collected.sorted { $0.0 < $1.0 }
         }
-        let inventory = PoolInventory.assemble(config: config, volumesByServer: results)
+        var learned = false
+        for (_, read, members) in reads {
+            if let members {
+                map.learn(members, from: read.answered, configured: configured)
+                learned = true
+            }
+        }
+        if learned { map.save(stateDirectory: config.stateDirectory) }
+        let inventory = PoolInventory.assemble(config: config, clusters: reads.map(\.1))
         ShareIndex(inventory: inventory).save(stateDirectory: config.stateDirectory)
         return inventory
+    }
+
+    /// `volume info all` from the first of `servers` that takes it, and (when `learn`) that
+    /// node's `pool list`, which only feeds the cluster map: its failure costs nothing.
+    func readCluster(_ servers: [GlusterServer], learn: Bool) async throws -> (ClusterRead, TrustedPoolMembers?) {
+        var passedOver: [String] = []
+        for (position, server) in servers.enumerated() {
+            let cli = GlusterCLI(runner: try nodeRunner(server))
+            do {
+                let volumes = try await cli.volumeInfo()
+                let members = learn ? try? await cli.poolMembers() : nil
+                return (ClusterRead(servers: servers, answered: server, volumes: volumes, passedOver: passedOver), members)
+            } catch let error where position < servers.count - 1 && Self.nodeDidNotAnswer(error) {
+                passedOver.append("\(server): \(error)")
+                logger.info("\(server) passed over: \(error)")
+            }
+        }
+        // Only reached with no servers at all: a group always has one.
+        throw GlusterDriverError(.runnerFailed, command: ["volume", "info", "all"], message: "no GlusterFS server is configured")
+    }
+
+    /// The node could not take a command at all (SSH connect or handshake, or its glusterd).
+    static func nodeDidNotAnswer(_ error: any Error) -> Bool {
+        if let error = error as? GlusterDriverError { return error.code == .glusterdUnreachable }
+        return FailoverGlusterRunner.neverDelivered(error)
     }
 
     /// Every share of the pool.
@@ -120,12 +168,14 @@ public struct ShareDriver: Sendable {
     struct LockedShare {
         let lock: VolumeLock
         let server: GlusterServer
+        /// The configured servers of its cluster, ``server`` first.
+        let servers: [GlusterServer]
         let cli: GlusterCLI
         let info: VolumeInfo
         let sizeGB: Int?
         /// The volume as read under the lock, judged against `systemCNs`.
         func volume(systemCNs: [CommonName]) -> PoolVolume {
-            PoolVolume(server: server, info: info, sizeGB: sizeGB, systemCNs: systemCNs)
+            PoolVolume(server: server, info: info, sizeGB: sizeGB, systemCNs: systemCNs, servers: servers)
         }
     }
 
@@ -151,7 +201,9 @@ public struct ShareDriver: Sendable {
                 let info = try await cli.volumeInfo(of: target.volume)
                 // The same volume (not another one of that name made since) and still this share.
                 if info.id == volumeID, Self.matches(reference, info, server: target.server) {
-                    return LockedShare(lock: lock, server: target.server, cli: cli, info: info, sizeGB: config.volumePattern?.match(info.name)?.sizeGB)
+                    let servers = ClusterMap.load(stateDirectory: config.stateDirectory).cluster(of: target.server, configured: config.allServers)
+                    return LockedShare(
+                        lock: lock, server: target.server, servers: servers, cli: cli, info: info, sizeGB: config.volumePattern?.match(info.name)?.sizeGB)
                 }
             } catch let error as GlusterDriverError where error.code == .unknownVolume {
                 // The index is stale: fall through to a pool-wide read.
@@ -168,6 +220,6 @@ public struct ShareDriver: Sendable {
                 message: "share \(reference) left \(volume.exportLocation) while gshare was reading it (deleted by another process?)",
                 hint: "gshare share list shows the shares now")
         }
-        return LockedShare(lock: lock, server: volume.server, cli: cli, info: info, sizeGB: volume.sizeGB)
+        return LockedShare(lock: lock, server: volume.server, servers: volume.servers, cli: cli, info: info, sizeGB: volume.sizeGB)
     }
 }

@@ -2,6 +2,7 @@
 // gshare — GlusterDriver
 //===----------------------------------------------------------------------===//
 
+import Foundation
 public import TenantPKI
 
 /// One volume of the configured pool, as its server's `volume info all` describes it.
@@ -13,8 +14,13 @@ public struct PoolVolume: Sendable {
     public let posture: TLSPosture
     public let marks: ShareMarks
 
-    public init(server: GlusterServer, info: VolumeInfo, sizeGB: Int?, systemCNs: [CommonName]) {
+    /// Every configured server of the volume's trusted pool, ``server`` first: gshare runs
+    /// its commands on the first of them that answers.
+    public let servers: [GlusterServer]
+
+    public init(server: GlusterServer, info: VolumeInfo, sizeGB: Int?, systemCNs: [CommonName], servers: [GlusterServer]? = nil) {
         self.server = server
+        self.servers = servers ?? [server]
         self.info = info
         self.sizeGB = sizeGB
         self.posture = TLSPosture.evaluate(info, systemCNs: systemCNs)
@@ -26,6 +32,29 @@ public struct PoolVolume: Sendable {
     /// What a tenant mounts: `host:/volume`.
     public var exportLocation: String { target.exportLocation }
     public var allowList: SSLAllowList { SSLAllowList(optionValue: info.option("auth.ssl-allow")) }
+
+    /// The hosts holding the volume's bricks, each once, in brick order.
+    public var nodes: [String] {
+        var seen = Set<String>()
+        return info.bricks.compactMap { brick in
+            guard let separator = brick.range(of: ":/") else { return nil }
+            let host = String(brick[..<separator.lowerBound])
+            return !host.isEmpty && seen.insert(host.lowercased()).inserted ? host : nil
+        }
+    }
+
+    /// The other nodes a client can fetch the volume file from when the export's host is down
+    /// (mount option `backup-volfile-servers`, libgfapi's extra volfile servers): every brick
+    /// host but the export's own. Empty on a one-node volume.
+    public var backupVolfileServers: [String] {
+        let primary = server.host.lowercased()
+        return nodes.filter { $0.lowercased() != primary }
+    }
+
+    /// The export's mount option naming the backup volfile servers; nil when there are none.
+    public var mountOptions: String? {
+        backupVolfileServers.isEmpty ? nil : "backup-volfile-servers=" + backupVolfileServers.joined(separator: ":")
+    }
 
     /// What the volume is doing, for `pool list`.
     public var state: State {
@@ -56,44 +85,84 @@ public struct PoolVolume: Sendable {
     public var isAvailable: Bool { state == .free && posture.isReady }
 }
 
-/// The pool as the servers see it now: one `volume info all` per server.
+/// What one node of a cluster said: the pool's volumes as `volume info all` lists them.
+public struct ClusterRead: Sendable {
+    /// The configured servers of the cluster, in configuration order.
+    public let servers: [GlusterServer]
+    /// The node that answered.
+    public let answered: GlusterServer
+    public let volumes: [VolumeInfo]
+    /// Nodes asked before ``answered`` that could not take the command, with why.
+    public let passedOver: [String]
+
+    public init(servers: [GlusterServer], answered: GlusterServer, volumes: [VolumeInfo], passedOver: [String] = []) {
+        self.servers = servers
+        self.answered = answered
+        self.volumes = volumes
+        self.passedOver = passedOver
+    }
+}
+
+/// The pool as the servers see it now: one `volume info all` per cluster.
 public struct PoolInventory: Sendable {
     public let volumes: [PoolVolume]
     /// Configured targets their server does not have.
     public let missingTargets: [GlusterTarget]
 
-    public init(volumes: [PoolVolume], missingTargets: [GlusterTarget]) {
+    /// Nodes that did not answer while another node of their cluster did, with why.
+    public let passedOver: [String]
+
+    public init(volumes: [PoolVolume], missingTargets: [GlusterTarget], passedOver: [String] = []) {
         self.volumes = volumes
         self.missingTargets = missingTargets
+        self.passedOver = passedOver
     }
 
-    /// Picks the pool's volumes out of each server's `volume info all`: the configured
-    /// targets, and on `glusterfs_servers` the volumes matching `glusterfs_volume_pattern`.
+    /// Picks the pool's volumes out of each server's `volume info all` (each server its own
+    /// cluster): the configured targets, and on `glusterfs_servers` the volumes matching
+    /// `glusterfs_volume_pattern`.
     public static func assemble(config: GShareConfig, volumesByServer: [GlusterServer: [VolumeInfo]]) -> PoolInventory {
+        assemble(config: config, clusters: config.allServers.compactMap { server in
+            volumesByServer[server].map { ClusterRead(servers: [server], answered: server, volumes: $0) }
+        })
+    }
+
+    /// Picks the pool's volumes out of what one node of each cluster said: the configured
+    /// targets, and on `glusterfs_servers` the volumes matching `glusterfs_volume_pattern`.
+    /// A volume is its volume ID: seen through several nodes or named by several targets,
+    /// it is listed once (the first target or server in configuration order).
+    public static func assemble(config: GShareConfig, clusters: [ClusterRead]) -> PoolInventory {
         var volumes: [PoolVolume] = []
-        var seen = Set<GlusterTarget>()
+        var seen = Set<String>()
         var missing: [GlusterTarget] = []
         let matcher = config.volumePattern?.makeMatcher()  // compiled once for every name
+        func identity(_ info: VolumeInfo, _ server: GlusterServer) -> String {
+            info.id.isEmpty ? "\(server):/\(info.name)" : info.id
+        }
         for target in config.targets {
-            guard let info = volumesByServer[target.server]?.first(where: { $0.name == target.volume }) else {
+            guard let cluster = clusters.first(where: { $0.servers.contains(target.server) }),
+                let info = cluster.volumes.first(where: { $0.name == target.volume })
+            else {
                 missing.append(target)
                 continue
             }
-            guard seen.insert(target).inserted else { continue }
+            guard seen.insert(identity(info, target.server)).inserted else { continue }
             let size = matcher?.match(target.volume)?.sizeGB
-            volumes.append(PoolVolume(server: target.server, info: info, sizeGB: size, systemCNs: config.systemCNs))
+            let servers = [target.server] + cluster.servers.filter { $0 != target.server }
+            volumes.append(PoolVolume(server: target.server, info: info, sizeGB: size, systemCNs: config.systemCNs, servers: servers))
         }
         if let matcher {
-            for server in config.servers {
-                for info in volumesByServer[server] ?? [] {
+            for cluster in clusters {
+                guard let server = cluster.servers.first(where: { config.servers.contains($0) }) else { continue }
+                let servers = [server] + cluster.servers.filter { $0 != server }
+                for info in cluster.volumes {
                     guard let match = matcher.match(info.name) else { continue }
-                    let target = GlusterTarget(server: server, volume: info.name)
-                    guard seen.insert(target).inserted else { continue }
-                    volumes.append(PoolVolume(server: server, info: info, sizeGB: match.sizeGB, systemCNs: config.systemCNs))
+                    guard seen.insert(identity(info, server)).inserted else { continue }
+                    volumes.append(PoolVolume(server: server, info: info, sizeGB: match.sizeGB, systemCNs: config.systemCNs, servers: servers))
                 }
             }
         }
-        return PoolInventory(volumes: volumes, missingTargets: missing)
+        return PoolInventory(volumes: volumes, missingTargets: missing, passedOver: clusters.flatMap(\.passedOver))
     }
 
     /// The volume holding share `reference` (its id, or its name).

@@ -12,6 +12,10 @@ struct PoolListDocument: Codable {
         let volume: String
         let target: String
         let exportLocation: String
+        /// The volume's other nodes, for `backup-volfile-servers` (empty on one node).
+        let backupVolfileServers: [String]
+        /// The hosts holding its bricks.
+        let nodes: [String]
         let sizeGB: Int?
         let status: String
         /// free, in use, needs-wipe, unknown state …
@@ -23,15 +27,19 @@ struct PoolListDocument: Codable {
     }
     let volumes: [Volume]
     let missingTargets: [String]
+    /// Nodes that did not answer while another node of their cluster did.
+    let passedOver: [String]
 
     init(_ inventory: PoolInventory) {
         volumes = inventory.volumes.map { volume in
             Volume(
-                volume: volume.name, target: volume.target.description, exportLocation: volume.exportLocation, sizeGB: volume.sizeGB,
+                volume: volume.name, target: volume.target.description, exportLocation: volume.exportLocation,
+                backupVolfileServers: volume.backupVolfileServers, nodes: volume.nodes, sizeGB: volume.sizeGB,
                 status: volume.info.status.rawValue, state: volume.state.label, shareID: volume.marks.shareID, shareName: volume.marks.name,
                 tlsReady: volume.posture.isReady, problems: volume.posture.problems.map(\.name))
         }
         missingTargets = inventory.missingTargets.map(\.description)
+        passedOver = inventory.passedOver
     }
 }
 
@@ -70,14 +78,21 @@ enum DriverText {
     static func size(_ sizeGB: Int?) -> String { sizeGB.map { "\($0)G" } ?? "-" }
 
     static func poolList(_ inventory: PoolInventory) -> String {
-        var rows = [["VOLUME", "SIZE", "STATUS", "STATE", "TLS", "SHARE"]]
+        // A NODES column only when some volume lives on several nodes (a cluster).
+        let clustered = inventory.volumes.contains { $0.nodes.count > 1 }
+        var rows = [["VOLUME", "SIZE", "STATUS", "STATE", "TLS", "SHARE"] + (clustered ? ["NODES"] : [])]
         for volume in inventory.volumes {
             let tls = volume.posture.isReady ? "ready" : "NOT READY (\(volume.posture.problems.map(\.name).joined(separator: ", ")))"
             let share = volume.marks.shareID.map { id in volume.marks.name.map { "\(id) (\($0))" } ?? id } ?? "-"
-            rows.append([volume.exportLocation, size(volume.sizeGB), volume.info.status.rawValue, volume.state.label, tls, share])
+            rows.append(
+                [volume.exportLocation, size(volume.sizeGB), volume.info.status.rawValue, volume.state.label, tls, share]
+                    + (clustered ? [volume.nodes.joined(separator: ",")] : []))
         }
         var text = table(rows)
         if inventory.volumes.isEmpty { text = "the pool has no volumes (check glusterfs_targets / glusterfs_volume_pattern)" }
+        for node in inventory.passedOver {
+            text += "\nwarning: not reached, another node of its pool answered: \(node)"
+        }
         for missing in inventory.missingTargets {
             text += "\nwarning: target \(missing) does not exist on its server"
         }
@@ -132,7 +147,7 @@ enum DriverText {
     static func share(_ share: Share) -> String {
         var lines = [
             "share \(share.id)" + (share.name.map { " (\($0))" } ?? ""),
-            "  export:   \(share.exportLocation)",
+            "  export:   \(share.exportLocation)" + (share.mountOptions.map { "  (mount -o \($0))" } ?? ""),
             "  volume:   \(share.target)" + (share.sizeGB.map { ", \($0)G" } ?? ", unsized"),
             "  state:    \(share.state)" + (share.postureReady ? "" : " — TLS posture NOT READY (gshare pool check)"),
         ]

@@ -1,0 +1,149 @@
+//===----------------------------------------------------------------------===//
+// gshare — CLI tests
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import GShareTestSupport
+import Testing
+
+/// gshare on the 3-node cluster lab, through the binary and over SSH: the three servers are
+/// one trusted pool, each replica-3 volume is listed once with its nodes and the backup
+/// volfile servers a client needs, a pool-wide read asks one node once the pool is known,
+/// and commands go through the next node when the first one's glusterd is down.
+/// Serialized: one test kills node 1 (and starts it again).
+@Suite("gshare on a 3-node cluster: one pool, many doors", .serialized)
+struct ClusterPoolTests {
+    typealias Cluster = ClusterDescription
+
+    /// A copy of the cluster's gshare.toml with a state folder of its own (so what this
+    /// suite learns or locks starts empty), and the trace file of the gluster calls.
+    struct Manager {
+        let config: String
+        let stateDirectory: String
+        let trace: String
+
+        init(_ cluster: Cluster) throws {
+            let folder = try makeTemporaryDirectory()
+            let state = folder.appendingPathComponent("state").path
+            stateDirectory = state
+            trace = folder.appendingPathComponent("trace.jsonl").path
+            var text = try String(contentsOfFile: cluster.config, encoding: .utf8)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                line.hasPrefix("state_dir") ? "state_dir = \"\(state)\"" : String(line)
+            }
+            text = lines.joined(separator: "\n")
+            config = folder.appendingPathComponent("gshare.toml").path
+            try text.write(toFile: config, atomically: true, encoding: .utf8)
+        }
+
+        func gshare(_ arguments: String...) async throws -> ProcessResult {
+            try await runProcess(EndToEndTests.binary, arguments + ["--config", config], environment: ["GSHARE_GLUSTER_TRACE": trace])
+        }
+
+        /// The gluster calls traced since the last call, with the server each ran on.
+        func takeCalls() throws -> [(server: String, arguments: [String])] {
+            guard let data = FileManager.default.contents(atPath: trace) else { return [] }
+            try FileManager.default.removeItem(atPath: trace)
+            return try String(decoding: data, as: UTF8.self).split(separator: "\n").map { line in
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                return (object["server"] as? String ?? "", object["arguments"] as? [String] ?? [])
+            }
+        }
+    }
+
+    static func json(_ result: ProcessResult) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout) \(result.stderr)")
+    }
+
+    /// The share marks back to free on `volume`, by hand (inside node 1): the wipe does not
+    /// reach a management-TLS cluster yet, so a share made here cannot be deleted by gshare.
+    static func freeByHand(_ cluster: Cluster, _ volume: String) throws {
+        let marks = ["share", "name", "created", "state", "granted", "deleted"].flatMap { ["user.gshare.\($0)", "NONE"] }
+        let result = try runProcessBlocking(
+            cluster.script, ["gluster", "1", "volume", "set", volume] + marks + ["auth.ssl-allow", cluster.systemCNs.joined(separator: ",")],
+            environment: cluster.scriptEnvironment)
+        if result.status != 0 { Issue.record("could not free \(volume) by hand: \(result.stdout) \(result.stderr)") }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func eachReplicatedVolumeIsListedOnceWithItsNodesAndBackupVolfileServers() async throws {
+        let cluster = try Cluster.load()
+        let manager = try Manager(cluster)
+        let list = try await manager.gshare("pool", "list", "--json")
+        #expect(list.status == 0, "\(list.stdout) \(list.stderr)")
+        let volumes = try #require(try Self.json(list)["volumes"] as? [[String: Any]])
+        #expect(volumes.compactMap { $0["volume"] as? String } == cluster.pool.map(\.name), "every volume once: \(volumes)")
+        let addresses = cluster.nodes.map(\.address)
+        for volume in volumes {
+            let name = volume["volume"] as? String ?? "?"
+            #expect(volume["nodes"] as? [String] == addresses, "\(name)")
+            #expect(volume["exportLocation"] as? String == "\(addresses[0]):/\(name)")
+            #expect(volume["backupVolfileServers"] as? [String] == Array(addresses.dropFirst()), "\(name)")
+        }
+        let text = try await manager.gshare("pool", "list")
+        #expect(text.stdout.contains("NODES") && text.stdout.contains(addresses.joined(separator: ",")), "\(text.stdout)")
+        #expect(text.stdout.contains("\(cluster.pool.count) volumes"), "\(text.stdout)")
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func onceThePoolIsKnownAPoolWideReadAsksOneNode() async throws {
+        let cluster = try Cluster.load()
+        let manager = try Manager(cluster)
+        #expect(try await manager.gshare("pool", "list").status == 0)
+        let first = try manager.takeCalls()
+        #expect(first.contains { $0.arguments == ["pool", "list"] }, "the first read learns the pool: \(first.map(\.arguments))")
+        #expect(FileManager.default.fileExists(atPath: "\(manager.stateDirectory)/clusters.json"))
+
+        #expect(try await manager.gshare("pool", "list").status == 0)
+        let second = try manager.takeCalls()
+        #expect(second.count == 1, "\(second.map { "\($0.server) \($0.arguments)" })")
+        #expect(second.first?.arguments == ["volume", "info", "all"])
+        #expect(second.first?.server == cluster.servers[0])
+    }
+
+    @Test(.timeLimit(.minutes(4)))
+    func withNode1sGlusterdKilledCommandsGoThroughNode2AndTheClusterHealsWhenItReturns() async throws {
+        let cluster = try Cluster.load()
+        let manager = try Manager(cluster)
+        #expect(try await manager.gshare("pool", "list").status == 0)  // the pool is known
+        _ = try manager.takeCalls()
+        let volume = cluster.pool[0].name
+        var restarted = false
+        var created = false
+        defer {
+            if !restarted { _ = try? runProcessBlocking(cluster.script, ["start-node", "1"], environment: cluster.scriptEnvironment) }
+            if created { try? Self.freeByHand(cluster, volume) }
+        }
+        let kill = try await runProcess(cluster.script, ["kill-node", "1"], environment: cluster.scriptEnvironment)
+        #expect(kill.status == 0, "\(kill.stdout) \(kill.stderr)")
+
+        let list = try await manager.gshare("pool", "list", "--json")
+        #expect(list.status == 0, "\(list.stdout) \(list.stderr)")
+        let document = try Self.json(list)
+        #expect((document["volumes"] as? [[String: Any]])?.count == cluster.pool.count)
+        let passedOver = document["passedOver"] as? [String] ?? []
+        #expect(passedOver.count == 1 && passedOver[0].hasPrefix(cluster.servers[0]), "\(passedOver)")
+        let calls = try manager.takeCalls()
+        #expect(calls.map(\.server) == [cluster.servers[0], cluster.servers[1]], "\(calls.map { "\($0.server) \($0.arguments)" })")
+
+        // a change goes through node 2 and holds on the two live nodes
+        let create = try await manager.gshare("share", "create", "--name", "failover", "--json")
+        created = create.status == 0
+        #expect(create.status == 0, "\(create.stdout) \(create.stderr)")
+        let share = try Self.json(create)
+        #expect(share["volume"] as? String == volume)
+        #expect(share["backupVolfileServers"] as? [String] == cluster.nodes.dropFirst().map(\.address))
+        let writes = try manager.takeCalls().filter { $0.arguments.starts(with: ["volume", "set"]) }
+        #expect(writes.map(\.server) == [cluster.servers[0], cluster.servers[1]], "the set ran once, on node 2: \(writes.map(\.server))")
+        let onNode2 = try await runProcess(cluster.script, ["gluster", "2", "volume", "info", volume], environment: cluster.scriptEnvironment)
+        #expect(onNode2.stdout.contains("user.gshare.name: failover"), "\(onNode2.stdout)")
+
+        let start = try await runProcess(cluster.script, ["start-node", "1"], environment: cluster.scriptEnvironment)
+        restarted = start.status == 0
+        #expect(start.status == 0, "the cluster heals: \(start.stdout) \(start.stderr)")
+        let onNode1 = try await runProcess(cluster.script, ["gluster", "1", "volume", "info", volume], environment: cluster.scriptEnvironment)
+        #expect(onNode1.stdout.contains("user.gshare.name: failover"), "node 1 caught up: \(onNode1.stdout)")
+        let show = try await manager.gshare("share", "show", "failover")
+        #expect(show.status == 0 && show.stdout.contains("backup-volfile-servers=\(cluster.nodes.dropFirst().map(\.address).joined(separator: ":"))"), "\(show.stdout)")
+    }
+}
