@@ -48,4 +48,25 @@ static inline int CGlusterFSAPI_errno(void) { return errno; }
 /// Clears the thread's errno (gfapi does not always set it on failure).
 static inline void CGlusterFSAPI_clear_errno(void) { errno = 0; }
 
+// For the management-TLS mount namespace (GlusterFSAPI's ManagementTLSNamespace): unshare(2)
+// needs _GNU_SOURCE, which this header must not define, so it goes through syscall(2).
+#include <sys/syscall.h>
+#include <sys/mount.h>
+
+static const int CGlusterFSAPI_CLONE_NEWNS = 0x00020000;
+static const int CGlusterFSAPI_CLONE_NEWUSER = 0x10000000;
+
+/// unshare(2).
+static inline int CGlusterFSAPI_unshare(int flags) { return (int)syscall(SYS_unshare, flags); }
+
+/// mount(2).
+static inline int CGlusterFSAPI_mount(const char *source, const char *target, const char *type, unsigned long flags, const char *data) {
+    return mount(source, target, type, flags, data);
+}
+static const unsigned long CGlusterFSAPI_MS_NOSUID = MS_NOSUID;
+static const unsigned long CGlusterFSAPI_MS_NODEV = MS_NODEV;
+static const unsigned long CGlusterFSAPI_MS_NOEXEC = MS_NOEXEC;
+static const unsigned long CGlusterFSAPI_MS_REC = MS_REC;
+static const unsigned long CGlusterFSAPI_MS_PRIVATE = MS_PRIVATE;
+
 #endif

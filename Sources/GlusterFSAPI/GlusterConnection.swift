@@ -89,10 +89,37 @@ public struct GlusterConnection: Hashable, Sendable, Codable {
     /// ``GlusterTransportSecurity/plainText``.
     public var identity: GlusterTLSIdentity?
     public var transport: GlusterTransportSecurity
+    /// Other nodes of the volume's pool to fetch the volume file from when
+    /// ``GlusterVolumeAddress/host`` does not answer (same port), in order.
+    public var backupVolfileServers: [String]
+    /// The identity for the management link (the volume file fetch from glusterd, port
+    /// 24007) when the servers use management TLS (`secure-access`); nil when they do not.
+    /// gfapi reads that link's identity only from `/usr/lib/ssl/glusterfs.*` and turns TLS
+    /// on for it only when `/var/lib/glusterd/secure-access` exists, so the worker enters a
+    /// private mount namespace holding both (``ManagementTLSNamespace``).
+    public var managementIdentity: GlusterTLSIdentity?
 
-    public init(address: GlusterVolumeAddress, identity: GlusterTLSIdentity?, transport: GlusterTransportSecurity = .followVolume) {
+    public init(
+        address: GlusterVolumeAddress, identity: GlusterTLSIdentity?, transport: GlusterTransportSecurity = .followVolume,
+        backupVolfileServers: [String] = [], managementIdentity: GlusterTLSIdentity? = nil
+    ) {
         self.address = address
         self.identity = identity
         self.transport = transport
+        self.backupVolfileServers = backupVolfileServers
+        self.managementIdentity = managementIdentity
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case address, identity, transport, backupVolfileServers, managementIdentity
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        address = try container.decode(GlusterVolumeAddress.self, forKey: .address)
+        identity = try container.decodeIfPresent(GlusterTLSIdentity.self, forKey: .identity)
+        transport = try container.decode(GlusterTransportSecurity.self, forKey: .transport)
+        backupVolfileServers = try container.decodeIfPresent([String].self, forKey: .backupVolfileServers) ?? []
+        managementIdentity = try container.decodeIfPresent(GlusterTLSIdentity.self, forKey: .managementIdentity)
     }
 }

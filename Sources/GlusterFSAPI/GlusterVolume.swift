@@ -82,6 +82,13 @@ public final class GlusterVolume {
         self.logFile = logFile
         // From here on deinit runs glfs_fini if we throw: never free `handle` here.
         try check(glfs_set_volfile_server(handle, "tcp", connection.address.host, Int32(connection.address.port)), "glfs_set_volfile_server")
+        // Each further call adds a server gfapi tries when the ones before do not answer.
+        for backup in connection.backupVolfileServers {
+            guard !backup.isEmpty, !backup.utf8.contains(0) else {
+                throw GlusterFSError(.invalidArgument, operation: "glfs_set_volfile_server", message: "a backup volfile server is empty or contains a NUL byte")
+            }
+            try check(glfs_set_volfile_server(handle, "tcp", backup, Int32(connection.address.port)), "glfs_set_volfile_server", path: backup)
+        }
         try check(glfs_set_logging(handle, logFile, CGlusterFSAPI_LOG_INFO), "glfs_set_logging", path: logFile)
         var options: [(String, String)] = []
         if let identity = connection.identity, connection.transport != .plainText {

@@ -54,6 +54,22 @@ enum Worker {
         }
         func milliseconds() -> Int { Int((clock.now - started) / .milliseconds(1)) }
 
+        // Management TLS: a mount namespace of this process's own, entered while it still has
+        // one thread (see ManagementTLSNamespace); the I/O identity then is read from there too.
+        var connection = request.connection
+        if let managementIdentity = connection.managementIdentity {
+            do {
+                try ManagementTLSNamespace.enter(identity: managementIdentity)
+            } catch let error as GlusterFSError {
+                output.finish(.failure(.failed, code: error.code, errno: error.errno, operation: error.operation, path: error.path,
+                    message: error.message, log: []), status: 0)
+            } catch {
+                output.finish(.failure(.failed, code: .connectFailed, errno: 0, operation: "management TLS namespace", path: nil,
+                    message: "\(error)", log: []), status: 0)
+            }
+            if connection.identity == managementIdentity { connection.identity = ManagementTLSNamespace.identityInside }
+        }
+
         // The gfapi log: a private temporary file, unlinked once gfapi and the watcher have
         // it open, unless the request names one to keep.
         let logPath: String
@@ -74,7 +90,7 @@ enum Worker {
 
         let volume: GlusterVolume
         do {
-            volume = try GlusterVolume(connection: request.connection, logFile: logPath)
+            volume = try GlusterVolume(connection: connection, logFile: logPath)
         } catch let error as GlusterFSError {
             if temporaryLog { unlink(logPath) }
             output.finish(.failure(.failed, code: error.code, errno: error.errno, operation: error.operation, path: error.path,

@@ -4,6 +4,7 @@
 
 import Foundation
 import GShareTestSupport
+import GlusterFSAPI
 import Testing
 
 /// gshare on the 3-node cluster lab, through the binary and over SSH: the three servers are
@@ -11,6 +12,7 @@ import Testing
 /// volfile servers a client needs, a pool-wide read asks one node once the pool is known,
 /// and commands go through the next node when the first one's glusterd is down.
 /// Serialized: one test kills node 1 (and starts it again).
+extension ClusterSuites {
 @Suite("gshare on a 3-node cluster: one pool, many doors", .serialized)
 struct ClusterPoolTests {
     typealias Cluster = ClusterDescription
@@ -146,4 +148,67 @@ struct ClusterPoolTests {
         let show = try await manager.gshare("share", "show", "failover")
         #expect(show.status == 0 && show.stdout.contains("backup-volfile-servers=\(cluster.nodes.dropFirst().map(\.address).joined(separator: ":"))"), "\(show.stdout)")
     }
+
+    /// `volume` through every node, as the cluster identity `name`, management TLS included.
+    static func connection(_ cluster: Cluster, _ volume: String, as name: String) throws -> GlusterConnection {
+        let identity = try cluster.identity(named: name)
+        let tls = GlusterTLSIdentity(certificateChain: identity.cert, privateKey: identity.key, certificateAuthorities: identity.ca)
+        return GlusterConnection(
+            address: GlusterVolumeAddress(host: cluster.nodes[0].address, volume: volume), identity: tls,
+            backupVolfileServers: cluster.nodes.dropFirst().map(\.address), managementIdentity: cluster.managementTLS ? tls : nil)
+    }
+
+    /// `gshare access test` on `volume` as `name`, the way a share's export says to reach it.
+    static func accessTest(_ cluster: Cluster, _ volume: String, as name: String) async throws -> ProcessResult {
+        let identity = try cluster.identity(named: name)
+        return try await runProcess(
+            EndToEndTests.binary,
+            ["access", "test", "\(cluster.nodes[0].address):/\(volume)", "--backup-volfile-servers", cluster.nodes.dropFirst().map(\.address).joined(separator: ":"),
+             "--management-tls", "--cert", identity.cert, "--key", identity.key, "--ca", identity.ca, "--timeout", "20"])
+    }
+
+    @Test(.timeLimit(.minutes(4)))
+    func theWholeLifeCycleOverSSHWithManagementTLSLeavesNothingForTheNextTenant() async throws {
+        let cluster = try Cluster.load()
+        #expect(cluster.managementTLS)
+        let manager = try Manager(cluster)
+        let client = try DriverLab.client()
+        var volume: String?
+        defer { if let volume { try? Self.freeByHand(cluster, volume) } }
+        for tenant in ["tenant-a", "tenant-b"] {
+            let onboard = try await manager.gshare("tenant", "onboard", try cluster.identity(named: tenant).cert)
+            #expect(onboard.status == 0, "\(onboard.stdout) \(onboard.stderr)")
+        }
+        let create = try await manager.gshare("share", "create", "--name", "life", "--json")
+        #expect(create.status == 0, "\(create.stdout) \(create.stderr)")
+        let name = try #require(try Self.json(create)["volume"] as? String)
+        volume = name
+
+        #expect(try await manager.gshare("access", "allow", "life", "tenant-a").status == 0)
+        let allowed = try await Self.accessTest(cluster, name, as: "tenant-a")
+        #expect(allowed.status == 0 && allowed.stdout.contains("ALLOWED"), "\(allowed.stdout) \(allowed.stderr)")
+        let other = try await Self.accessTest(cluster, name, as: "tenant-b")
+        #expect(other.status == 1 && other.stdout.contains("not in the volume's auth.ssl-allow"), "\(other.stdout) \(other.stderr)")
+
+        _ = try await client.fill(try Self.connection(cluster, name, as: "tenant-a"), files: 60, directories: 6, under: "/tenant-data")
+        #expect(try await manager.gshare("access", "deny", "life", "tenant-a").status == 0)
+        let denied = try await Self.accessTest(cluster, name, as: "tenant-a")
+        #expect(denied.status == 1, "\(denied.stdout) \(denied.stderr)")
+
+        let delete = try await manager.gshare("share", "delete", "life")
+        #expect(delete.status == 0, "\(delete.stdout) \(delete.stderr)")
+        #expect(delete.stdout.contains("wiped (60 files, "), "\(delete.stdout)")
+
+        // The next tenant on that volume finds nothing of tenant-a's.
+        let next = try await manager.gshare("share", "create", "--name", "next", "--json")
+        #expect(next.status == 0, "\(next.stdout) \(next.stderr)")
+        #expect(try Self.json(next)["volume"] as? String == name, "the smallest free volume is the wiped one again")
+        #expect(try await manager.gshare("access", "allow", "next", "tenant-b").status == 0)
+        let seen = try await client.walk(try Self.connection(cluster, name, as: "tenant-b"), limit: 100_000).entries.map(\.path)
+        #expect(seen.allSatisfy { $0.hasPrefix("/.trashcan") }, "left behind: \(seen.filter { !$0.hasPrefix("/.trashcan") }.prefix(5))")
+        let last = try await manager.gshare("share", "delete", "next")
+        #expect(last.status == 0, "\(last.stdout) \(last.stderr)")
+        if last.status == 0 { volume = nil }
+    }
+}
 }

@@ -67,15 +67,27 @@ public enum AccessProbeWorkflow {
     /// (``AccessProbe/admitsAnyone``).
     /// - Throws: ``WorkflowError`` when the files or the address are unusable, or the worker
     ///   cannot run.
-    public static func probe(volume: String, cert: String, key: String, ca: String, timeout: Duration) async throws(WorkflowError) -> AccessProbe {
+    ///
+    /// - Parameters:
+    ///   - backupVolfileServers: the volume's other nodes (as its export names them), tried
+    ///     when the volume's host does not answer.
+    ///   - managementTLS: the servers use management TLS: the volume file is fetched over TLS
+    ///     as this identity, for both connections (``GlusterConnection/managementIdentity``).
+    public static func probe(
+        volume: String, cert: String, key: String, ca: String, timeout: Duration, backupVolfileServers: [String] = [], managementTLS: Bool = false
+    ) async throws(WorkflowError) -> AccessProbe {
         try await reported {
             let address = try GlusterVolumeAddress(parsing: volume)
             let identity = try checkIdentity(cert: cert, key: key, ca: ca)
             let client = try IsolatedGlusterClient()
-            async let anyone = client.connects(GlusterConnection(address: address, identity: nil, transport: .plainText), deadline: timeout)
-            let result = try await client.probe(
+            let tls = GlusterTLSIdentity(certificateChain: cert, privateKey: key, certificateAuthorities: ca)
+            let management = managementTLS ? tls : nil
+            async let anyone = client.connects(
                 GlusterConnection(
-                    address: address, identity: GlusterTLSIdentity(certificateChain: cert, privateKey: key, certificateAuthorities: ca)),
+                    address: address, identity: nil, transport: .plainText, backupVolfileServers: backupVolfileServers, managementIdentity: management),
+                deadline: timeout)
+            let result = try await client.probe(
+                GlusterConnection(address: address, identity: tls, backupVolfileServers: backupVolfileServers, managementIdentity: management),
                 deadline: timeout)
             return AccessProbe(identity: identity, result: result, anyone: try await anyone)
         }

@@ -12,7 +12,7 @@ extension GShareConfig {
         "glusterfs_targets", "glusterfs_servers", "glusterfs_volume_pattern", "glusterfs_path_to_private_key",
         "glusterfs_server_password", "glusterfs_mount_point_base", "manager_cert", "manager_key", "manager_ca", "system_cns",
         "tenant_ca", "tenant_crl_dir", "state_dir", "gluster_cli", "glusterd_workdir", "command_timeout_seconds", "expiry_warning_days",
-        "glusterfs_private_key_passphrase", "ssh_known_hosts", "remote_gluster_cli",
+        "glusterfs_private_key_passphrase", "ssh_known_hosts", "remote_gluster_cli", "glusterfs_management_tls",
     ]
 
     /// Reads a configuration from TOML text.
@@ -269,12 +269,19 @@ struct ConfigReader {
             expiryWarningDays = days.value
         }
 
+        let managementTLS: Bool
+        do {
+            managementTLS = try reader.boolean("glusterfs_management_tls") ?? false
+        } catch {
+            throw Self.converting(error, key: "glusterfs_management_tls")
+        }
+
         return GShareConfig(
             source: source, targets: targets, servers: servers, volumePattern: volumePattern, privateKeyPath: privateKeyPath,
             serverPassword: serverPassword, mountPointBase: mountPointBase, manager: manager, systemCNs: systemCNs, tenantCA: tenantCA,
             stateDirectory: stateDirectory, glusterCommand: glusterCommand, glusterdWorkdir: glusterdWorkdir, commandTimeout: commandTimeout,
             privateKeyPassphrase: privateKeyPassphrase, knownHostsPath: knownHostsPath, remoteGlusterCommand: remoteGlusterCommand,
-            tenantCRLDirectory: tenantCRLDirectory, expiryWarningDays: expiryWarningDays)
+            tenantCRLDirectory: tenantCRLDirectory, expiryWarningDays: expiryWarningDays, managementTLS: managementTLS)
     }
 
     // MARK: Typed values with their places

@@ -58,6 +58,10 @@ public struct GShareConfig: Sendable {
     public var tenantCRLDirectory: String?
     /// How many days before a certificate ends `gshare doctor` warns (`expiry_warning_days`).
     public var expiryWarningDays: Int
+    /// Whether the servers use management TLS (`glusterfs_management_tls`: glusterd's
+    /// `/var/lib/glusterd/secure-access`), so that gshare's libgfapi clients (the wipe) fetch
+    /// the volume file over TLS as gshare's identity.
+    public var managementTLS: Bool
 
     /// The gluster CLI used when `gluster_cli` is absent.
     public static let defaultGlusterCommand = "/usr/sbin/gluster"
@@ -90,7 +94,7 @@ public struct GShareConfig: Sendable {
         glusterdWorkdir: String = GShareConfig.defaultGlusterdWorkdir, commandTimeout: Duration = GShareConfig.defaultCommandTimeout,
         privateKeyPassphrase: SecretSource? = nil, knownHostsPath: String = "/root/.ssh/known_hosts",
         remoteGlusterCommand: [String] = GShareConfig.defaultRemoteGlusterCommand, tenantCRLDirectory: String? = nil,
-        expiryWarningDays: Int = GShareConfig.defaultExpiryWarningDays
+        expiryWarningDays: Int = GShareConfig.defaultExpiryWarningDays, managementTLS: Bool = false
     ) {
         self.source = source
         self.targets = targets
@@ -111,6 +115,7 @@ public struct GShareConfig: Sendable {
         self.commandTimeout = commandTimeout
         self.tenantCRLDirectory = tenantCRLDirectory
         self.expiryWarningDays = expiryWarningDays
+        self.managementTLS = managementTLS
     }
 
     /// The servers to ask: every target's server plus `glusterfs_servers`, de-duplicated,

@@ -46,12 +46,16 @@ extension ShareDriver {
                 ])
         }
 
-        // 2. Wipe as gshare's identity; TLS required even if someone turned it off.
+        // 2. Wipe as gshare's identity; TLS required even if someone turned it off. Every
+        //    node of the volume is a volfile server; with management TLS the volume file is
+        //    fetched over TLS as gshare's identity too.
+        let identity = GlusterTLSIdentity(
+            certificateChain: manager.certificate, privateKey: manager.privateKey, certificateAuthorities: manager.certificateAuthorities)
         let connection = GlusterConnection(
             address: GlusterVolumeAddress(host: locked.server.host, volume: locked.info.name),
-            identity: GlusterTLSIdentity(
-                certificateChain: manager.certificate, privateKey: manager.privateKey, certificateAuthorities: manager.certificateAuthorities),
-            transport: .requireTLS)
+            identity: identity, transport: .requireTLS,
+            backupVolfileServers: locked.volume(systemCNs: systemCNs).backupVolfileServers,
+            managementIdentity: config.managementTLS ? identity : nil)
         let report: WipeReport
         do {
             report = try await client.wipe(connection, deadline: wipeDeadline, progress: progress)

@@ -30,6 +30,11 @@ extension GShare.Access {
                       --cert hosts/tenant-a/glusterfs/glusterfs.pem \\
                       --key hosts/tenant-a/glusterfs/glusterfs.key \\
                       --ca hosts/tenant-a/glusterfs/glusterfs.ca
+
+                On a cluster with management TLS, as its export says:
+                  gshare access test 127.0.0.11:/gshare-cpool-01-1G \\
+                      --backup-volfile-servers 127.0.0.12:127.0.0.13 --management-tls \\
+                      --cert … --key … --ca …
                 """
         )
 
@@ -45,6 +50,17 @@ extension GShare.Access {
         @Option(help: ArgumentHelp("The CAs that verify the servers (glusterfs.ca).", valueName: "file"), completion: .file())
         var ca: String
 
+        @Option(
+            help: ArgumentHelp(
+                "Other nodes of the volume's pool to fetch the volume file from when HOST does not answer (as the share's export says: backup-volfile-servers).",
+                valueName: "host[:host…]"))
+        var backupVolfileServers: String?
+
+        @Flag(
+            help: ArgumentHelp(
+                "The servers use management TLS (/var/lib/glusterd/secure-access): fetch the volume file over TLS as this identity too (needs root, or unprivileged user namespaces)."))
+        var managementTLS = false
+
         @Option(help: ArgumentHelp("Give up after this many seconds.", valueName: "seconds"))
         var timeout: Double = 20
 
@@ -52,11 +68,17 @@ extension GShare.Access {
 
         func validate() throws {
             guard timeout > 0 && timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
+            if let backupVolfileServers, backupVolfileServers.split(separator: ":", omittingEmptySubsequences: false).contains(where: \.isEmpty) {
+                throw ValidationError("--backup-volfile-servers takes host names separated by ':' (e.g. 127.0.0.12:127.0.0.13), without empty ones")
+            }
         }
 
         func run() async throws {
             try await CLI.run(output) { cli in
-                let probe = try await AccessProbeWorkflow.probe(volume: volume, cert: cert, key: key, ca: ca, timeout: .milliseconds(Int(timeout * 1000)))
+                let probe = try await AccessProbeWorkflow.probe(
+                    volume: volume, cert: cert, key: key, ca: ca, timeout: .milliseconds(Int(timeout * 1000)),
+                    backupVolfileServers: backupVolfileServers.map { $0.split(separator: ":").map(String.init) } ?? [],
+                    managementTLS: managementTLS)
                 try cli.emit(AccessTestDocument(probe)) { AccessText.render(AccessTestDocument(probe)) }
                 try cli.finish(ExitStatus.of(probe))
             }

@@ -39,7 +39,7 @@ enum AccessText {
         case "volumeStopped":
             return ("REFUSED — the volume is not started", "gluster volume start VOLUME")
         case "glusterdUnreachable":
-            return ("COULD NOT RUN — nothing answers at glusterd (is it running, and is the address right?)", nil)
+            return ("COULD NOT RUN — nothing answers at glusterd (is it running, and is the address right? if the servers use management TLS, secure-access, add --management-tls)", nil)
         case "unknownVolume":
             return ("COULD NOT RUN — glusterd does not know this volume (gluster volume list)", nil)
         case "timedOut":

@@ -42,6 +42,7 @@ struct ConfigDocument: Codable {
         let commandTimeoutSeconds: Int64
         let tenantCRLDirectory: String?
         let expiryWarningDays: Int
+        let managementTLS: Bool
 
         enum CodingKeys: String, CodingKey {
             case targets = "glusterfs_targets"
@@ -64,6 +65,7 @@ struct ConfigDocument: Codable {
             case commandTimeoutSeconds = "command_timeout_seconds"
             case tenantCRLDirectory = "tenant_crl_dir"
             case expiryWarningDays = "expiry_warning_days"
+            case managementTLS = "glusterfs_management_tls"
         }
     }
 
@@ -87,7 +89,7 @@ struct ConfigDocument: Codable {
             privateKeyPassphrase: config.privateKeyPassphrase?.description, knownHostsPath: config.knownHostsPath,
             remoteGlusterCommand: config.remoteGlusterCommand,
             commandTimeoutSeconds: config.commandTimeout.components.seconds, tenantCRLDirectory: config.tenantCRLDirectory,
-            expiryWarningDays: config.expiryWarningDays)
+            expiryWarningDays: config.expiryWarningDays, managementTLS: config.managementTLS)
         servers = config.allServers.map(\.description)
         self.warnings = warnings
     }
@@ -141,6 +143,7 @@ enum ConfigText {
         row("remote_gluster_cli", settings.remoteGlusterCommand.joined(separator: " "))
         row("command_timeout_seconds", "\(settings.commandTimeoutSeconds)")
         row("expiry_warning_days", "\(settings.expiryWarningDays)")
+        row("glusterfs_management_tls", "\(settings.managementTLS)")
         table()
         lines.append("")
         lines.append("servers gshare will ask: \(document.servers.joined(separator: ", "))")
