@@ -210,5 +210,30 @@ struct ClusterPoolTests {
         #expect(last.status == 0, "\(last.stdout) \(last.stderr)")
         if last.status == 0 { volume = nil }
     }
+
+    /// The management-TLS namespace needs no root: as an unprivileged user (nobody), gshare's
+    /// worker enters a user namespace instead, and the tenant gets in.
+    @Test(.timeLimit(.minutes(1)))
+    func anUnprivilegedUserReachesAManagementTLSClusterThroughAUserNamespace() async throws {
+        let cluster = try Cluster.load()
+        let identity = try cluster.identity(named: "gshare-manager")
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
+        var files: [String] = []
+        for (source, name) in [(identity.cert, "glusterfs.pem"), (identity.key, "glusterfs.key"), (identity.ca, "glusterfs.ca")] {
+            let path = folder.appendingPathComponent(name).path
+            try FileManager.default.copyItem(atPath: source, toPath: path)
+            try FileManager.default.setAttributes([.ownerAccountID: 65534, .groupOwnerAccountID: 65534], ofItemAtPath: path)
+            files.append(path)
+        }
+        let result = try await runProcess(
+            "/usr/bin/setpriv",
+            ["--reuid=65534", "--regid=65534", "--clear-groups", EndToEndTests.binary, "access", "test", "\(cluster.nodes[0].address):/\(cluster.pool[0].name)",
+             "--management-tls", "--cert", files[0], "--key", files[1], "--ca", files[2], "--timeout", "20"],
+            in: folder, environment: ["HOME": folder.path])
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        #expect(result.stdout.contains("ALLOWED"), "\(result.stdout)")
+    }
 }
 }
