@@ -46,10 +46,12 @@ private final class InMemoryVolume: GlusterCommandRunner, GlusterRunnerProvider 
                     rest = rest.dropFirst(2)
                 }
                 return "<cliOutput><opRet>0</opRet><opErrno>0</opErrno><opErrstr/><cliOp>volSet</cliOp></cliOutput>"
-            default:
+            case ["volume", "get"] where arguments.count > 3:
                 let key = arguments[3]
                 return "<cliOutput><opRet>0</opRet><opErrno>0</opErrno><opErrstr/><volGetopts><count>1</count><Opt><Option>\(key)</Option>"
                     + "<Value>\(escape(state.options[key] ?? "*"))</Value></Opt></volGetopts></cliOutput>"
+            default:
+                return "<cliOutput><opRet>-1</opRet><opErrno>0</opErrno><opErrstr>not modelled: \(escape(arguments.joined(separator: " ")))</opErrstr></cliOutput>"
             }
         }
         return GlusterCommandOutput(exitStatus: 0, standardOutput: Data(xml.utf8), standardError: "")

@@ -137,6 +137,12 @@ struct ClusterPoolTests {
         #expect(share["backupVolfileServers"] as? [String] == cluster.nodes.dropFirst().map(\.address))
         let writes = try manager.takeCalls().filter { $0.arguments.starts(with: ["volume", "set"]) }
         #expect(writes.map(\.server) == [cluster.servers[0], cluster.servers[1]], "the set ran once, on node 2: \(writes.map(\.server))")
+        // an allow with node 1 away succeeds, and says node 1 catches up when it rejoins
+        let onboard = try await manager.gshare("tenant", "onboard", try cluster.identity(named: "tenant-a").cert)
+        #expect(onboard.status == 0, "\(onboard.stdout) \(onboard.stderr)")
+        let allow = try await manager.gshare("access", "allow", "failover", "tenant-a")
+        #expect(allow.status == 0, "\(allow.stdout) \(allow.stderr)")
+        #expect(allow.stdout.contains("node \(cluster.nodes[0].address) of") && allow.stdout.contains("rejoins"), "\(allow.stdout)")
         let onNode2 = try await runProcess(cluster.script, ["gluster", "2", "volume", "info", volume], environment: cluster.scriptEnvironment)
         #expect(onNode2.stdout.contains("user.gshare.name: failover"), "\(onNode2.stdout)")
 
@@ -145,6 +151,7 @@ struct ClusterPoolTests {
         #expect(start.status == 0, "the cluster heals: \(start.stdout) \(start.stderr)")
         let onNode1 = try await runProcess(cluster.script, ["gluster", "1", "volume", "info", volume], environment: cluster.scriptEnvironment)
         #expect(onNode1.stdout.contains("user.gshare.name: failover"), "node 1 caught up: \(onNode1.stdout)")
+        #expect(onNode1.stdout.contains("gshare-manager,tenant-a"), "node 1 caught up with the grant: \(onNode1.stdout)")
         let show = try await manager.gshare("share", "show", "failover")
         #expect(show.status == 0 && show.stdout.contains("backup-volfile-servers=\(cluster.nodes.dropFirst().map(\.address).joined(separator: ":"))"), "\(show.stdout)")
     }

@@ -98,7 +98,11 @@ extension ShareDriver {
                     + "started with and ignore this change until they restart. \(cn) is NOT \(action == .deny ? "cut off" : "let in") yet: "
                     + "gshare pool prepare \(locked.info.name) --restart")
         }
+        // On a cluster, which of the volume's nodes are away (asked while the set runs): the
+        // set succeeds without them, and they apply it when they rejoin.
+        async let away = nodesAway(of: volume, asking: locked.cli)
         try await locked.cli.volumeSet(locked.info.name, settings)
+        warnings += await away.map { "node \($0) of \(volume.exportLocation) is disconnected from its pool: it applies this change when it rejoins (gshare status shows the peers)" }
         if listChanged {
             // Verify: glusterd's committed store when this runner can read it (local, root),
             // else one `volume get`.
@@ -115,6 +119,16 @@ extension ShareDriver {
         return AccessChange(
             action: action, share: shareID, volume: volume.exportLocation, commonName: cn.value, changed: true,
             before: before.rendered, after: after.rendered, warnings: warnings, restartNeeded: frozen)
+    }
+}
+
+extension ShareDriver {
+    /// The hosts of `volume`'s nodes that the answering node sees disconnected
+    /// (`pool list`); empty on a one-node volume or when the pool list cannot be read.
+    func nodesAway(of volume: PoolVolume, asking cli: GlusterCLI) async -> [String] {
+        guard volume.nodes.count > 1, let members = try? await cli.poolMembers() else { return [] }
+        let away = members.peers.filter { !$0.connected }
+        return volume.nodes.filter { node in away.contains { ClusterMap.sameHost($0.hostname, node) } }
     }
 }
 

@@ -67,7 +67,8 @@ public struct ShareDriver: Sendable {
         let configured = config.allServers
         var map = ClusterMap.load(stateDirectory: config.stateDirectory)
         let groups = map.groups(of: configured)
-        let known = Set(configured.filter { map.entry(for: $0) != nil })
+        // With one server there is nothing to group: never an extra call.
+        let known = configured.count < 2 ? Set(configured) : Set(configured.filter { map.entry(for: $0) != nil })
         let reads = try await withThrowingTaskGroup(of: (Int, ClusterRead, TrustedPoolMembers?).self) { group in
             for (position, servers) in groups.enumerated() {
                 group.addTask {
