@@ -24,14 +24,16 @@ struct ClusterPoolTests {
         let stateDirectory: String
         let trace: String
 
-        init(_ cluster: Cluster) throws {
+        init(_ cluster: Cluster, systemCNs: [String]? = nil) throws {
             let folder = try makeTemporaryDirectory()
             let state = folder.appendingPathComponent("state").path
             stateDirectory = state
             trace = folder.appendingPathComponent("trace.jsonl").path
             var text = try String(contentsOfFile: cluster.config, encoding: .utf8)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-                line.hasPrefix("state_dir") ? "state_dir = \"\(state)\"" : String(line)
+                if line.hasPrefix("state_dir") { return "state_dir = \"\(state)\"" }
+                if line.hasPrefix("system_cns"), let systemCNs { return "system_cns = [\(systemCNs.map { "\"\($0)\"" }.joined(separator: ", "))]" }
+                return String(line)
             }
             text = lines.joined(separator: "\n")
             config = folder.appendingPathComponent("gshare.toml").path
@@ -241,6 +243,28 @@ struct ClusterPoolTests {
             in: folder, environment: ["HOME": folder.path])
         #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
         #expect(result.stdout.contains("ALLOWED"), "\(result.stdout)")
+    }
+
+    /// gshare learns each node's CN from the node (a TLS handshake with its glusterd) and the
+    /// doctor compares them with system_cns: a node left out is critical, a name nobody holds
+    /// a warning; with the lab's own system_cns, neither.
+    @Test(.timeLimit(.minutes(2)))
+    func theDoctorComparesTheCNsTheNodesPresentWithSystemCNs() async throws {
+        let cluster = try Cluster.load()
+        func nodeFindings(_ manager: Manager) async throws -> [[String: Any]] {
+            let doctor = try await manager.gshare("doctor", "--json")
+            let findings = try #require(try Self.json(doctor)["findings"] as? [[String: Any]], "\(doctor.stdout) \(doctor.stderr)")
+            return findings.filter { ["node-cn-not-system", "system-cn-unheld", "node-cn-unknown"].contains($0["code"] as? String ?? "") }
+        }
+        #expect(try await nodeFindings(try Manager(cluster)).isEmpty)
+
+        let wrong = try Manager(cluster, systemCNs: ["gluster-node-1", "gluster-node-2", "gluster-node-9", "gshare-manager"])
+        let found = try await nodeFindings(wrong)
+        let missing = found.filter { $0["code"] as? String == "node-cn-not-system" }
+        #expect(missing.count == 1, "\(found)")
+        #expect((missing.first?["message"] as? String)?.contains("gluster-node-3") == true && missing.first?["severity"] as? String == "critical", "\(missing)")
+        let unheld = found.filter { $0["code"] as? String == "system-cn-unheld" }
+        #expect(unheld.count == 1 && (unheld.first?["message"] as? String)?.contains("gluster-node-9") == true, "\(unheld)")
     }
 }
 }
