@@ -76,6 +76,8 @@ public func runProcessBlocking(
 
 // glibc has both; Swift's Glibc module leaves out what needs _GNU_SOURCE.
 @_silgen_name("pipe2") private func systemPipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+private func systemAddCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32
 @_silgen_name("posix_spawn_file_actions_addchdir_np")
 private func systemAddChdir(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: UnsafePointer<CChar>) -> Int32
 
@@ -124,6 +126,10 @@ final class SpawnedChild: @unchecked Sendable {  // `pid` is immutable; `exit` i
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        // Nothing else of this process reaches the child: not another test's pipe (whose
+        // reader would wait for the child's end), not a file another test is writing (whose
+        // exec would fail with ETXTBSY while the child holds it open).
+        _ = systemAddCloseFrom(&actions, 3)
         if let directory { _ = systemAddChdir(&actions, directory) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
