@@ -52,4 +52,13 @@ struct NodeCheckTests {
     @Test func withoutNodeIdentitiesNothingIsJudged() throws {
         #expect(try findings([]).isEmpty)
     }
+
+    @Test func aNodeCNOnAFreeVolumeIsNotOfferedForRemoval() throws {
+        var judged = try input([try poolVolume("gshare-pool-01-1G", readyOptions(["auth.ssl-allow": "gluster-node-1,gluster-node-3,gshare-manager"]))])
+        #expect(Doctor.diagnose(judged).findings.contains { $0.code == .cnOnFreeVolume }, "without node identities it is an unknown name")
+        judged.nodes = [NodeIdentity(host: "127.0.0.13", commonName: "gluster-node-3", problem: nil)]
+        let findings = Doctor.diagnose(judged).findings
+        #expect(!findings.contains { $0.code == .cnOnFreeVolume }, "\(findings)")
+        #expect(findings.contains { $0.code == .nodeCNNotSystem })
+    }
 }
