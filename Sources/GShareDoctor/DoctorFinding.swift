@@ -77,6 +77,14 @@ public struct DoctorFinding: Sendable, Hashable, Codable, CustomStringConvertibl
         public static let certificateDepthTooSmall = Code("certificate-depth-too-small")
         /// `ssl.certificate-depth` is not a number.
         public static let certificateDepthInvalid = Code("certificate-depth-invalid")
+        // 9. The nodes' own identities.
+        /// A node's certificate CN is not in `system_cns`: its self-heal daemon, heal info
+        /// and quota are refused by the bricks.
+        public static let nodeCNNotSystem = Code("node-cn-not-system")
+        /// A `system_cns` entry that no node and not gshare holds.
+        public static let systemCNUnheld = Code("system-cn-unheld")
+        /// A node's certificate could not be read.
+        public static let nodeCNUnknown = Code("node-cn-unknown")
     }
 
     public enum Severity: String, Sendable, Hashable, Codable, Comparable {

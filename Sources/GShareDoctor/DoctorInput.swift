@@ -79,11 +79,13 @@ public struct DoctorInput: Sendable {
     public var now: Date
     /// Certificates ending within this many days draw a warning (`expiry_warning_days`).
     public var expiryWarningDays: Int
+    /// The nodes' identities as they present them (empty when not learned).
+    public var nodes: [NodeIdentity]
 
     public init(
         inventory: PoolInventory, tenants: [DoctorTenant], tenantsAreComplete: Bool = true, systemCNs: [CommonName],
         managerCertificatePEM: String? = nil, crlDirectory: CRLDirectory? = nil, tenantCACertificates: [Certificate] = [],
-        now: Date, expiryWarningDays: Int = 30
+        now: Date, expiryWarningDays: Int = 30, nodes: [NodeIdentity] = []
     ) {
         self.inventory = inventory
         self.tenants = tenants
@@ -94,6 +96,7 @@ public struct DoctorInput: Sendable {
         self.tenantCACertificates = tenantCACertificates
         self.now = now
         self.expiryWarningDays = expiryWarningDays
+        self.nodes = nodes
     }
 
     /// The moment from which a certificate counts as "expiring soon".

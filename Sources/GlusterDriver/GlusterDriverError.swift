@@ -20,6 +20,9 @@ public struct GlusterDriverError: Error, Sendable, Hashable, CustomStringConvert
         public static let malformedOutput = Code("malformed-output")
         /// The CLI could not be run (missing, timed out).
         public static let runnerFailed = Code("runner-failed")
+        /// The command was sent and did not finish in time (glusterd's "Request timed out",
+        /// or gshare's own deadline): its outcome is not known.
+        public static let timedOut = Code("timed-out")
     }
 
     public let code: Code

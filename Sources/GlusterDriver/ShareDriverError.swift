@@ -42,6 +42,10 @@ public struct ShareDriverError: Error, Sendable, Hashable, CustomStringConvertib
         public static let ambiguousShare = Code("ambiguous-share")
         /// A pattern in auth.ssl-allow (or an unset list) would still admit the name a deny removes.
         public static let patternAdmits = Code("pattern-admits")
+        /// A change was sent but did not finish (a node hung: a timeout, or glusterd's
+        /// "Another transaction is in progress"), and reading the volume again does not show
+        /// it: it may still take effect when the node recovers.
+        public static let outcomeUnknown = Code("outcome-unknown")
     }
 
     public let code: Code

@@ -55,6 +55,10 @@ public struct PKIError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidProfile = Code("invalid-profile")
         /// An OpenSSL call failed for a reason other than bad input.
         public static let openSSLFailure = Code("openssl-failure")
+        /// A TLS server (a GlusterFS node) could not be reached for its certificate.
+        public static let peerUnreachable = Code("peer-unreachable")
+        /// A server answered, but sent no certificate (no TLS on that port).
+        public static let peerSentNoCertificate = Code("peer-sent-no-certificate")
     }
 
     public let code: Code

@@ -14,6 +14,9 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         case refused
         /// Could not run (exit status 2).
         case failed
+        /// Sent, but whether it took effect is not known (exit status 3): a GlusterFS node
+        /// hung while the change was in flight.
+        case unknown
     }
 
     public let time: Date

@@ -24,16 +24,19 @@ struct ClusterPoolTests {
         let stateDirectory: String
         let trace: String
 
-        init(_ cluster: Cluster) throws {
+        init(_ cluster: Cluster, systemCNs: [String]? = nil, commandTimeoutSeconds: Int? = nil) throws {
             let folder = try makeTemporaryDirectory()
             let state = folder.appendingPathComponent("state").path
             stateDirectory = state
             trace = folder.appendingPathComponent("trace.jsonl").path
             var text = try String(contentsOfFile: cluster.config, encoding: .utf8)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-                line.hasPrefix("state_dir") ? "state_dir = \"\(state)\"" : String(line)
+                if line.hasPrefix("state_dir") { return "state_dir = \"\(state)\"" }
+                if line.hasPrefix("system_cns"), let systemCNs { return "system_cns = [\(systemCNs.map { "\"\($0)\"" }.joined(separator: ", "))]" }
+                return String(line)
             }
             text = lines.joined(separator: "\n")
+            if let commandTimeoutSeconds { text += "\ncommand_timeout_seconds = \(commandTimeoutSeconds)\n" }
             config = folder.appendingPathComponent("gshare.toml").path
             try text.write(toFile: config, atomically: true, encoding: .utf8)
         }
@@ -241,6 +244,69 @@ struct ClusterPoolTests {
             in: folder, environment: ["HOME": folder.path])
         #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
         #expect(result.stdout.contains("ALLOWED"), "\(result.stdout)")
+    }
+
+    /// gshare learns each node's CN from the node (a TLS handshake with its glusterd) and the
+    /// doctor compares them with system_cns: a node left out is critical, a name nobody holds
+    /// a warning; with the lab's own system_cns, neither.
+    @Test(.timeLimit(.minutes(2)))
+    func theDoctorComparesTheCNsTheNodesPresentWithSystemCNs() async throws {
+        let cluster = try Cluster.load()
+        func nodeFindings(_ manager: Manager) async throws -> [[String: Any]] {
+            let doctor = try await manager.gshare("doctor", "--json")
+            let findings = try #require(try Self.json(doctor)["findings"] as? [[String: Any]], "\(doctor.stdout) \(doctor.stderr)")
+            return findings.filter { ["node-cn-not-system", "system-cn-unheld", "node-cn-unknown"].contains($0["code"] as? String ?? "") }
+        }
+        #expect(try await nodeFindings(try Manager(cluster)).isEmpty)
+
+        let wrong = try Manager(cluster, systemCNs: ["gluster-node-1", "gluster-node-2", "gluster-node-9", "gshare-manager"])
+        let found = try await nodeFindings(wrong)
+        let missing = found.filter { $0["code"] as? String == "node-cn-not-system" }
+        #expect(missing.count == 1, "\(found)")
+        #expect((missing.first?["message"] as? String)?.contains("gluster-node-3") == true && missing.first?["severity"] as? String == "critical", "\(missing)")
+        let unheld = found.filter { $0["code"] as? String == "system-cn-unheld" }
+        #expect(unheld.count == 1 && (unheld.first?["message"] as? String)?.contains("gluster-node-9") == true, "\(unheld)")
+    }
+
+    /// A node that hangs while a change is in flight: gshare neither says "done" nor
+    /// "failed", but that the outcome is unknown (exit 3), naming the command that tells;
+    /// GlusterFS applies the change when the node resumes (measured: the lock clears within
+    /// a second of SIGCONT), and the same command run again converges.
+    @Test(.timeLimit(.minutes(3)))
+    func aChangeWhileANodeHangsIsReportedAsUnknownAndTheSameCommandConverges() async throws {
+        let cluster = try Cluster.load()
+        let manager = try Manager(cluster, commandTimeoutSeconds: 8)
+        var resumed = true
+        var shareMade = false
+        defer {
+            if !resumed { _ = try? runProcessBlocking(cluster.script, ["resume-node", "2"], environment: cluster.scriptEnvironment) }
+            if shareMade { _ = try? runProcessBlocking(EndToEndTests.binary, ["share", "delete", "hung", "--config", manager.config]) }
+        }
+        #expect(try await manager.gshare("tenant", "onboard", try cluster.identity(named: "tenant-a").cert).status == 0)
+        let create = try await manager.gshare("share", "create", "--name", "hung")
+        shareMade = create.status == 0
+        #expect(create.status == 0, "\(create.stdout) \(create.stderr)")
+
+        resumed = false
+        #expect(try await runProcess(cluster.script, ["hang-node", "2"], environment: cluster.scriptEnvironment).status == 0)
+        let during = try await manager.gshare("access", "allow", "hung", "tenant-a")
+        #expect(during.status == 3, "\(during.stdout) \(during.stderr)")
+        #expect(during.stderr.contains("outcome-unknown") || during.stderr.contains("did not finish"), "\(during.stderr)")
+        #expect(during.stderr.contains("gshare access list"), "the command that tells: \(during.stderr)")
+        resumed = try await runProcess(cluster.script, ["resume-node", "2"], environment: cluster.scriptEnvironment).status == 0
+        #expect(resumed)
+
+        // The same command converges (the change went through when the node resumed, or now).
+        var again = try await manager.gshare("access", "allow", "hung", "tenant-a")
+        for _ in 0..<10 where again.status != 0 {
+            try await Task.sleep(for: .seconds(1))
+            again = try await manager.gshare("access", "allow", "hung", "tenant-a")
+        }
+        #expect(again.status == 0, "\(again.stdout) \(again.stderr)")
+        let list = try await manager.gshare("access", "list", "hung", "--json")
+        #expect(list.stdout.contains("tenant-a"), "\(list.stdout)")
+        let audit = try await manager.gshare("audit", "--json")
+        #expect(audit.stdout.contains("\"unknown\""), "the audit records the unknown outcome: \(audit.stdout.suffix(600))")
     }
 }
 }

@@ -29,6 +29,7 @@ extension Doctor {
     public static func registryDriftFindings(_ input: DoctorInput) -> [DoctorFinding] {
         let system = Set(input.systemCNs.map(\.value))
         let owned = Set(input.tenants.map(\.commonName))
+        let nodeCNs = Set(input.nodes.compactMap(\.commonName))
         var findings: [DoctorFinding] = []
         for tenant in input.tenants where system.contains(tenant.commonName) {
             findings.append(
@@ -42,7 +43,9 @@ extension Doctor {
         for volume in input.inventory.volumes {
             let name = label(volume)
             let irregular = Set(volume.allowList.irregularEntries)
-            let named = volume.allowList.uniqueEntries.filter { !system.contains($0) && !irregular.contains($0) }
+            // A node's own CN (learned from the node) is never a tenant's to remove: a missing
+            // system CN is reported as such (node-cn-not-system).
+            let named = volume.allowList.uniqueEntries.filter { !system.contains($0) && !irregular.contains($0) && !nodeCNs.contains($0) }
             if let share = share(of: volume) {
                 let listed = Set(volume.allowList.uniqueEntries)
                 for cn in volume.marks.granted where !listed.contains(cn) && !system.contains(cn) {

@@ -60,6 +60,7 @@ extension Verdict {
         case .ok: .ok
         case .refused: .refused
         case .failed: .failed
+        case .unknown: .unknown
         }
     }
 }

@@ -17,10 +17,13 @@ public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable {
     case refused
     /// Could not run: a file, a server, a database, or gshare itself failed.
     case failed
+    /// The change was sent, but whether it took effect is not known: a GlusterFS node hung
+    /// while it was in flight. The error names the command that tells.
+    case unknown
 
-    /// The more serious of two verdicts (`failed` > `refused` > `ok`).
+    /// The more serious of two verdicts (`unknown` > `failed` > `refused` > `ok`).
     public func worse(_ other: Verdict) -> Verdict {
-        let rank: [Verdict: Int] = [.ok: 0, .refused: 1, .failed: 2]
+        let rank: [Verdict: Int] = [.ok: 0, .refused: 1, .failed: 2, .unknown: 3]
         return rank[other, default: 0] > rank[self, default: 0] ? other : self
     }
 }
@@ -141,7 +144,8 @@ extension WorkflowError {
             context["share"] = error.share
             context["volume"] = error.volume
             self.init(
-                Code(error.code.rawValue), Self.refusedDriverCodes.contains(error.code) ? .refused : .failed,
+                Code(error.code.rawValue),
+                error.code == .outcomeUnknown ? .unknown : Self.refusedDriverCodes.contains(error.code) ? .refused : .failed,
                 subject: error.share ?? error.volume, message: error.message, fix: error.hint, context: context)
         case let error as GlusterDriverError:
             var context = ["command": "gluster " + error.command.joined(separator: " ")]

@@ -70,7 +70,8 @@ extension Workflows {
             let input = DoctorInput(
                 inventory: inventory, tenants: try registeredTenants(), tenantsAreComplete: true, systemCNs: config.systemCNs,
                 managerCertificatePEM: managerPEM, crlDirectory: config.tenantCRLDirectory.map { CRLDirectory.load(from: $0) },
-                tenantCACertificates: cas, now: context.now(), expiryWarningDays: config.expiryWarningDays)
+                tenantCACertificates: cas, now: context.now(), expiryWarningDays: config.expiryWarningDays,
+                nodes: await driver.nodeIdentities(of: inventory))
             return (inventory, input)
         }
     }

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import GShareSSH
 import TenantPKI
 
 extension ShareDriver {
@@ -101,7 +102,24 @@ extension ShareDriver {
         // On a cluster, which of the volume's nodes are away (asked while the set runs): the
         // set succeeds without them, and they apply it when they rejoin.
         async let away = nodesAway(of: volume, asking: locked.cli)
-        try await locked.cli.volumeSet(locked.info.name, settings)
+        do {
+            try await locked.cli.volumeSet(locked.info.name, settings)
+        } catch let error where Self.mayStillTakeEffect(error) {
+            // A node hung while the set was in flight: it may or may not take effect. Read
+            // the volume again: never report as failed a change that was made.
+            let now = try? await locked.cli.volumeInfo(of: locked.info.name)
+            guard let now, SSLAllowList(optionValue: now.option("auth.ssl-allow")) == SSLAllowList(optionValue: after.rendered),
+                ShareMarks(options: now.options).granted == granted
+            else {
+                let hung = await away
+                let who = hung.isEmpty ? "" : " (" + hung.joined(separator: ", ") + " does not answer its peers)"
+                throw ShareDriverError(
+                    .outcomeUnknown, share: shareID, volume: volume.exportLocation,
+                    message: "the change of \(volume.exportLocation) (\(action.rawValue) \(cn)) was sent but did not finish: \(error). "
+                        + "A node of its pool holds it\(who), so it may still take effect when that node recovers; gshare does not know yet",
+                    hint: "see where it stands: gshare access list \(shareID); when the node is back, run the same command again (it converges)")
+            }
+        }
         warnings += await away.map { "node \($0) of \(volume.exportLocation) is disconnected from its pool: it applies this change when it rejoins (gshare status shows the peers)" }
         if listChanged {
             // Verify: glusterd's committed store when this runner can read it (local, root),
@@ -123,6 +141,18 @@ extension ShareDriver {
 }
 
 extension ShareDriver {
+    /// A change that failed this way was sent and may still take effect: it timed out
+    /// (glusterd's "Request timed out", gshare's deadline, the SSH command's timeout), or
+    /// glusterd said "Another transaction is in progress" (opErrno 30802: a transaction a
+    /// hung node holds, perhaps an earlier attempt of this very change).
+    static func mayStillTakeEffect(_ error: any Error) -> Bool {
+        if let error = error as? GlusterDriverError {
+            return error.code == .timedOut || error.glusterErrno == 30802 || (error.glusterMessage ?? "").contains("Another transaction is in progress")
+        }
+        if let error = error as? SSHError { return error.code == .timedOut && error.step != .connect && error.step != .handshake }
+        return false
+    }
+
     /// The hosts of `volume`'s nodes that the answering node sees disconnected
     /// (`pool list`); empty on a one-node volume or when the pool list cannot be read.
     func nodesAway(of volume: PoolVolume, asking cli: GlusterCLI) async -> [String] {

@@ -91,7 +91,7 @@ public struct LocalGlusterRunner: GlusterCommandRunner {
             return GlusterCommandOutput(exitStatus: status, standardOutput: Data(result.standardOutput), standardError: standardError)
         case .killedAtDeadline:
             throw GlusterDriverError(
-                .runnerFailed, command: command, message: "gluster did not finish within \(timeout); it was stopped (is glusterd busy or hung?)")
+                .timedOut, command: command, message: "gluster did not finish within \(timeout); it was stopped (is glusterd busy or hung?)")
         case .cancelled:
             throw CancellationError()
         case .signaled(let signal):

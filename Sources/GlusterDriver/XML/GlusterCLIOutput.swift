@@ -34,6 +34,12 @@ struct GlusterCLIDocument {
                 .glusterdUnreachable, command: command,
                 message: "glusterd does not answer; start it (or check the host) and try again")
         }
+        // A peer that does not answer within the CLI's --timeout: "Error : Request timed out".
+        if text.contains("Request timed out") || output.standardError.contains("Request timed out") {
+            throw GlusterDriverError(
+                .timedOut, command: command,
+                message: "glusterd did not finish within the CLI's timeout (a node of its pool hangs?); the command may still take effect")
+        }
         // glusterd stores option values unchecked, but libxml2 refuses to write a control byte
         // (an ESC set by hand): the CLI then prints no XML at all, for the whole pool.
         if output.standardError.contains("PCDATA invalid Char value") {

@@ -16,7 +16,9 @@ extension GShare {
                 missing from a list; CNs no tenant owns; tenant certificates expired or expiring \
                 (expiry_warning_days), revoked ones still let in (tenant_crl_dir); the CRL folder \
                 (a CA certificate in it, a CA without a CRL, a CRL past or near nextUpdate); \
-                gshare's own certificate; ssl.certificate-depth against the tenant chains.
+                gshare's own certificate; ssl.certificate-depth against the tenant chains; with \
+                management TLS, the CN each node presents (learned by a TLS handshake with its \
+                glusterd) against system_cns.
 
                 --fix applies only the safe fixes: adding missing system CNs, and removing the CN \
                 of an expired or revoked tenant from a share. Everything else is listed with its \

@@ -23,6 +23,7 @@ enum ExitStatus {
         case .ok: success
         case .refused: rejected
         case .failed: couldNotRun
+        case .unknown: outcomeUnknown
         }
     }
 
@@ -34,6 +35,11 @@ enum ExitStatus {
     /// off), so the certificate tested was never checked. (Its verdict is `refused`: 1.)
     /// 4, not 3: 3 is kept for "outcome unknown", which any change may one day report.
     static let admitsAnyone = ExitCode(4)
+
+    /// Any change: sent, but whether it took effect is not known (a GlusterFS node hung while
+    /// it was in flight); the message names the command that tells, and the same command
+    /// run again converges.
+    static let outcomeUnknown = ExitCode(3)
 
     /// THE mapping for `access test`: ``admitsAnyone`` when the volume lets anyone in,
     /// else the status of the probe's verdict.
