@@ -196,6 +196,25 @@ package enum DriverFuzzing {
         } catch {
             broken.append("VolumeInfo.parse threw \(type(of: error)), not a GlusterDriverError: \(error)")
         }
+        // The same bytes as `gluster pool list`: the node that answered and its peers.
+        do {
+            let members = try TrustedPoolMembers.parse(output, command: ["pool", "list"])
+            if members.selfUUID.isEmpty { broken.append("a pool list without the answering node's UUID was accepted") }
+            if members.peers.contains(where: { $0.uuid.isEmpty || $0.hostname.isEmpty || $0.hostname == "localhost" }) {
+                broken.append("a peer without a UUID or host name, or a second localhost, was accepted")
+            }
+            if !members.memberUUIDs.contains(members.selfUUID) { broken.append("the answering node is not a member of its own pool") }
+            var map = ClusterMap()
+            let servers = members.peers.prefix(4).compactMap { try? GlusterServer(parsing: "root@\($0.hostname)") }
+            if let first = servers.first {
+                map.learn(members, from: first, configured: servers)
+                if map.groups(of: servers).flatMap({ $0 }).count != servers.count { broken.append("grouping lost or repeated a server") }
+            }
+        } catch let error as GlusterDriverError {
+            if error.message.isEmpty { broken.append("error \(error.code) without a message") }
+        } catch {
+            broken.append("TrustedPoolMembers.parse threw \(type(of: error)), not a GlusterDriverError: \(error)")
+        }
         return broken
     }
 

@@ -7,6 +7,8 @@ import GShareSSH
 import GShareTestSupport
 import Testing
 
+@testable import GlusterDriver
+
 /// CI's share of the fuzzing (no sanitizer build in CI): every checked-in corpus input
 /// goes through the same entry function its libFuzzer target calls, and must come back
 /// without a trap and with every invariant held.
@@ -19,6 +21,18 @@ struct CorpusReplayTests {
         for file in files {
             let broken = target.entry([UInt8](try Data(contentsOf: file)))
             #expect(broken.isEmpty, "\(FuzzTarget.shortPath(file)): \(broken.joined(separator: "; "))")
+        }
+    }
+
+    /// The gluster-xml target's other seeds, the outputs recorded from the 3-node cluster lab
+    /// (fixtures/gluster-cluster: `pool list`, `volume info all`), pass its checks too.
+    @Test func theRecordedClusterOutputsPassTheGlusterXMLChecks() throws {
+        let folder = FuzzTarget.corpusFolder.deletingLastPathComponent().appendingPathComponent("gluster-cluster")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".xml") }
+        #expect(files.count >= 4, "\(files)")
+        for file in files {
+            let broken = DriverFuzzing.glusterXML([UInt8](try Data(contentsOf: folder.appendingPathComponent(file))))
+            #expect(broken.isEmpty, "fixtures/gluster-cluster/\(file): \(broken.joined(separator: "; "))")
         }
     }
 
