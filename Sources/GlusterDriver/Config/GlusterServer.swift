@@ -360,6 +360,12 @@ public enum HostAddresses {
         }
         return addresses
     }
+
+    /// Whether two host names name one host: the same text (any case), or names that
+    /// resolve to a common address.
+    public static func same(_ first: String, _ second: String, resolve: (String) -> Set<String> = HostAddresses.of) -> Bool {
+        first.lowercased() == second.lowercased() || !resolve(first).isDisjoint(with: resolve(second))
+    }
 }
 
 extension GShareConfig {
@@ -378,8 +384,7 @@ extension GShareConfig {
         var pairs: [(GlusterTarget, GlusterTarget)] = []
         for (index, first) in targets.enumerated() {
             for second in targets[(index + 1)...] where first.volume == second.volume {
-                let sameText = first.server.host.lowercased() == second.server.host.lowercased()
-                if sameText || !addresses(first.server.host).isDisjoint(with: addresses(second.server.host)) {
+                if HostAddresses.same(first.server.host, second.server.host, resolve: addresses) {
                     pairs.append((first, second))
                 }
             }

@@ -25,9 +25,7 @@ public struct Share: Sendable, Equatable, Codable {
     public let postureReady: Bool
 
     /// The mount option naming ``backupVolfileServers``; nil when there are none.
-    public var mountOptions: String? {
-        backupVolfileServers.isEmpty ? nil : "backup-volfile-servers=" + backupVolfileServers.joined(separator: ":")
-    }
+    public var mountOptions: String? { PoolVolume.mountOptions(backupVolfileServers: backupVolfileServers) }
 
     init?(_ volume: PoolVolume, systemCNs: [CommonName]) {
         guard let id = volume.marks.shareID else { return nil }

@@ -158,7 +158,7 @@ extension ShareDriver {
     func nodesAway(of volume: PoolVolume, asking cli: GlusterCLI) async -> [String] {
         guard volume.nodes.count > 1, let members = try? await cli.poolMembers() else { return [] }
         let away = members.peers.filter { !$0.connected }
-        return volume.nodes.filter { node in away.contains { ClusterMap.sameHost($0.hostname, node) } }
+        return volume.nodes.filter { node in away.contains { HostAddresses.same($0.hostname, node) } }
     }
 }
 

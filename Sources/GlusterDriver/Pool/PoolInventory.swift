@@ -52,7 +52,10 @@ public struct PoolVolume: Sendable {
     }
 
     /// The export's mount option naming the backup volfile servers; nil when there are none.
-    public var mountOptions: String? {
+    public var mountOptions: String? { Self.mountOptions(backupVolfileServers: backupVolfileServers) }
+
+    /// `backup-volfile-servers=A:B`; nil without backups.
+    static func mountOptions(backupVolfileServers: [String]) -> String? {
         backupVolfileServers.isEmpty ? nil : "backup-volfile-servers=" + backupVolfileServers.joined(separator: ":")
     }
 

@@ -120,19 +120,13 @@ public struct ClusterMap: Sendable, Equatable, Codable {
         let all = members.memberUUIDs.sorted()
         servers[answering.description] = Entry(uuid: members.selfUUID, members: all, checked: now)
         for server in configured where server != answering {
-            if let peer = members.peers.first(where: { Self.sameHost($0.hostname, server.host) }) {
+            if let peer = members.peers.first(where: { HostAddresses.same($0.hostname, server.host) }) {
                 servers[server.description] = Entry(uuid: peer.uuid, members: all, checked: now)
-            } else if Self.sameHost(answering.host, server.host) {
+            } else if HostAddresses.same(answering.host, server.host) {
                 // another spelling (user, port) of the node that answered
                 servers[server.description] = Entry(uuid: members.selfUUID, members: all, checked: now)
             }
         }
-    }
-
-    static func sameHost(_ a: String, _ b: String) -> Bool {
-        if a.lowercased() == b.lowercased() { return true }
-        let left = HostAddresses.of(a)
-        return !left.isEmpty && !left.isDisjoint(with: HostAddresses.of(b))
     }
 
     /// The configured servers in clusters: servers whose current entries say they are in one
