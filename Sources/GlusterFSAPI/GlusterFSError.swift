@@ -45,6 +45,9 @@ public struct GlusterFSError: Error, Sendable, Hashable, CustomStringConvertible
         public static let workerUnavailable = Code("worker-unavailable")
         /// The worker ended without a result, or wrote something that is not the protocol.
         public static let workerFailed = Code("worker-failed")
+        /// A lock stayed held by another client for the whole wait (``GlusterFSError/message``
+        /// names the holder when it wrote itself into the lock file).
+        public static let lockBusy = Code("lock-busy")
     }
 
     public let code: Code

@@ -41,19 +41,23 @@ public final class GlusterFile {
     /// - Throws: ``GlusterFSError`` `operationFailed` with errno and path.
     public func write(_ bytes: [UInt8]) throws {
         let fd = try openHandle("glfs_write")
+        try writeAll(bytes, "glfs_write") { pointer, count, _ in glfs_write(fd, pointer, count, 0) }
+    }
+
+    /// Hands all of `bytes` to `call` (pointer, count, offset so far), again until done or
+    /// it fails (EINTR retried).
+    private func writeAll(_ bytes: [UInt8], _ operation: String, _ call: (UnsafeRawPointer, Int, Int) -> Int) throws {
         var offset = 0
         while offset < bytes.count {
             CGlusterFSAPI_clear_errno()
-            let written = bytes.withUnsafeBytes { buffer in
-                glfs_write(fd, buffer.baseAddress! + offset, buffer.count - offset, 0)
-            }
+            let written = bytes.withUnsafeBytes { buffer in call(buffer.baseAddress! + offset, buffer.count - offset, offset) }
             if written < 0 {
                 let code = CGlusterFSAPI_errno()
                 if code == EINTR { continue }
-                throw volume.operationError("glfs_write", path, errno: code)
+                throw volume.operationError(operation, path, errno: code)
             }
             if written == 0 {
-                throw GlusterFSError(.operationFailed, errno: EIO, operation: "glfs_write", path: path, message: "wrote 0 bytes")
+                throw GlusterFSError(.operationFailed, errno: EIO, operation: operation, path: path, message: "wrote 0 bytes")
             }
             offset += written
         }
@@ -78,6 +82,63 @@ public final class GlusterFile {
                     message: "gfapi returned \(got) bytes for a buffer of \(count)")
             }
             buffer.removeSubrange(got...)
+            return buffer
+        }
+    }
+
+    /// Tries once to take an exclusive POSIX lock on the whole file (`glfs_posix_lock`,
+    /// `F_SETLK`, `F_WRLCK`). The bricks' locks translator enforces it across every client
+    /// of the volume, on every host; it ends when this file is closed or the client's
+    /// connections end (a killed process at once; a vanished host after
+    /// `network.ping-timeout`).
+    ///
+    /// - Returns: true when taken, false when another client holds a conflicting lock.
+    /// - Throws: ``GlusterFSError`` `operationFailed` for any other failure.
+    public func tryLockExclusively() throws -> Bool {
+        let fd = try openHandle("glfs_posix_lock")
+        var request = flock()
+        request.l_type = Int16(F_WRLCK)
+        request.l_whence = Int16(SEEK_SET)
+        request.l_start = 0
+        request.l_len = 0
+        while true {
+            CGlusterFSAPI_clear_errno()
+            if glfs_posix_lock(fd, F_SETLK, &request) == 0 { return true }
+            let code = CGlusterFSAPI_errno()
+            switch code {
+            case EINTR: continue
+            case EAGAIN, EACCES: return false
+            default: throw volume.operationError("glfs_posix_lock", path, errno: code)
+            }
+        }
+    }
+
+    /// Replaces the whole contents with `bytes` (`glfs_ftruncate` to 0, then `glfs_pwrite`
+    /// at offset 0).
+    /// - Throws: ``GlusterFSError`` `operationFailed` with errno and path.
+    public func replaceContents(with bytes: [UInt8]) throws {
+        let fd = try openHandle("glfs_ftruncate")
+        CGlusterFSAPI_clear_errno()
+        guard glfs_ftruncate(fd, 0, nil, nil) == 0 else {
+            throw volume.operationError("glfs_ftruncate", path, errno: CGlusterFSAPI_errno())
+        }
+        try writeAll(bytes, "glfs_pwrite") { pointer, count, offset in glfs_pwrite(fd, pointer, count, off_t(offset), 0, nil, nil) }
+    }
+
+    /// Reads up to `count` bytes from offset 0 (`glfs_pread`), whatever the current offset.
+    public func readFromStart(upTo count: Int) throws -> [UInt8] {
+        let fd = try openHandle("glfs_pread")
+        guard count > 0 else { return [] }
+        var buffer = [UInt8](repeating: 0, count: count)
+        while true {
+            CGlusterFSAPI_clear_errno()
+            let got = buffer.withUnsafeMutableBytes { glfs_pread(fd, $0.baseAddress, $0.count, 0, 0, nil) }
+            if got < 0 {
+                let code = CGlusterFSAPI_errno()
+                if code == EINTR { continue }
+                throw volume.operationError("glfs_pread", path, errno: code)
+            }
+            buffer.removeSubrange(min(got, count)...)
             return buffer
         }
     }

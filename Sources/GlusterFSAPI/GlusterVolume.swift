@@ -168,6 +168,33 @@ extension GlusterVolume {
         return GlusterFile(takingOwnership: fd, volume: self, path: path)
     }
 
+    /// Opens a file for reading and writing, creating it (with `permissions`) when it does
+    /// not exist and keeping its contents when it does (`glfs_creat`, `O_CREAT | O_RDWR`).
+    /// - Throws: ``GlusterFSError`` `operationFailed` with errno and path.
+    public func openOrCreateFile(at path: String, permissions: UInt32 = 0o600) throws -> GlusterFile {
+        try checkUsable(path, "glfs_creat")
+        CGlusterFSAPI_clear_errno()
+        guard let fd = glfs_creat(handle, path, O_CREAT | O_RDWR, mode_t(permissions)) else {
+            throw operationError("glfs_creat", path, errno: CGlusterFSAPI_errno())
+        }
+        return GlusterFile(takingOwnership: fd, volume: self, path: path)
+    }
+
+    /// Creates `path` and every missing folder above it (`glfs_mkdir`); folders that exist
+    /// already are fine.
+    /// - Throws: ``GlusterFSError`` `operationFailed` with errno and path.
+    public func makeDirectories(_ path: String, permissions: UInt32 = 0o700) throws {
+        var current = ""
+        for component in path.split(separator: "/") {
+            current += "/\(component)"
+            do {
+                try makeDirectory(current, permissions: permissions)
+            } catch let error as GlusterFSError where error.errno == EEXIST {
+                continue
+            }
+        }
+    }
+
     /// Opens an existing file (`glfs_open`) with `open(2)` flags; 0 is `O_RDONLY`.
     /// - Throws: ``GlusterFSError`` `operationFailed` with errno and path.
     public func openFile(at path: String, flags: Int32 = 0) throws -> GlusterFile {

@@ -21,9 +21,16 @@ package enum WorkerOperation: Sendable, Hashable, Codable {
     case statvfs(path: String)
     /// Walk from `path`, sending at most `limit` entries.
     case walk(path: String, limit: Int)
+    /// Take exclusive POSIX locks on `<GlusterLockFiles.folder>/<key>.lock` for every key, in
+    /// order, waiting up to `waitSeconds` in all; write `holder` into each file; send a
+    /// `locked` event; then hold them until the worker is killed, its parent ends or its
+    /// deadline passes. A wait that ends with a lock still taken is a `lock-busy` result
+    /// naming the holder.
+    case lock(keys: [String], holder: String, waitSeconds: Double)
 
     private enum Keys: String, CodingKey {
         case kind, path, files, directories, root, bytesPerFile, limit, emptyTrashcan, progressInterval, batchSize
+        case keys, holder, waitSeconds
     }
 
     package var kind: String {
@@ -33,6 +40,7 @@ package enum WorkerOperation: Sendable, Hashable, Codable {
         case .fill: "fill"
         case .statvfs: "statvfs"
         case .walk: "walk"
+        case .lock: "lock"
         }
     }
 
@@ -54,6 +62,10 @@ package enum WorkerOperation: Sendable, Hashable, Codable {
         case .walk(let path, let limit):
             try container.encode(path, forKey: .path)
             try container.encode(limit, forKey: .limit)
+        case .lock(let keys, let holder, let waitSeconds):
+            try container.encode(keys, forKey: .keys)
+            try container.encode(holder, forKey: .holder)
+            try container.encode(waitSeconds, forKey: .waitSeconds)
         }
     }
 
@@ -80,9 +92,21 @@ package enum WorkerOperation: Sendable, Hashable, Codable {
             self = .walk(
                 path: try container.decodeIfPresent(String.self, forKey: .path) ?? "/",
                 limit: try container.decodeIfPresent(Int.self, forKey: .limit) ?? 100_000)
+        case "lock":
+            let keys = try container.decode([String].self, forKey: .keys)
+            guard !keys.isEmpty, keys.count <= 64, keys.allSatisfy(GlusterLockFiles.isValidKey) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .keys, in: container,
+                    debugDescription: "lock keys must be 1 to 64 names of 1-200 letters, digits, '.', '_', '-' or '@' (not . or ..)")
+            }
+            let waitSeconds = try container.decode(Double.self, forKey: .waitSeconds)
+            guard waitSeconds.isFinite, waitSeconds >= 0, waitSeconds <= WorkerRequest.longestRun else {
+                throw DecodingError.dataCorruptedError(forKey: .waitSeconds, in: container, debugDescription: "waitSeconds \(waitSeconds) is not a wait")
+            }
+            self = .lock(keys: keys, holder: try container.decode(String.self, forKey: .holder), waitSeconds: waitSeconds)
         default:
             throw DecodingError.dataCorruptedError(
-                forKey: .kind, in: container, debugDescription: "unknown operation \"\(kind)\" (probe, wipe, fill, statvfs, walk)")
+                forKey: .kind, in: container, debugDescription: "unknown operation \"\(kind)\" (probe, wipe, fill, statvfs, walk, lock)")
         }
     }
 }
@@ -173,6 +197,10 @@ package struct WorkerMessage: Sendable, Hashable, Codable {
     /// For a walk: true when more entries exist than were sent.
     package var truncated: Bool?
 
+    // locked
+    /// Milliseconds spent waiting for locks other clients held.
+    package var waitedMilliseconds: Int?
+
     package init(event: String) { self.event = event }
 
     package static func progress(_ counts: WipeCounts) -> WorkerMessage {
@@ -202,6 +230,26 @@ package struct WorkerMessage: Sendable, Hashable, Codable {
         result.log = log
         return result
     }
+}
+
+/// Where cluster-wide locks live in a lock volume, and which keys name them.
+public enum GlusterLockFiles {
+    /// The folder of the lock files, inside the lock volume.
+    public static let folder = "/gshare/locks"
+
+    /// A key is a file name: 1-200 of `A-Z a-z 0-9 . _ - @`, not `.` or `..`.
+    public static func isValidKey(_ key: String) -> Bool {
+        guard (1...200).contains(key.utf8.count), key != ".", key != ".." else { return false }
+        return key.unicodeScalars.allSatisfy { scalar in
+            switch scalar {
+            case "a"..."z", "A"..."Z", "0"..."9", ".", "_", "-", "@": true
+            default: false
+            }
+        }
+    }
+
+    /// The lock file of `key`.
+    public static func path(of key: String) -> String { "\(folder)/\(key).lock" }
 }
 
 extension WipeReport {
@@ -243,7 +291,7 @@ extension Duration {
 extension GlusterFSError.Code {
     static let all: [GlusterFSError.Code] = [
         .refusedByAuthAllow, .tlsRejected, .glusterdUnreachable, .unknownVolume, .volumeStopped, .timedOut, .cancelled,
-        .connectFailed, .operationFailed, .notConnected, .invalidArgument, .workerUnavailable, .workerFailed,
+        .connectFailed, .operationFailed, .notConnected, .invalidArgument, .workerUnavailable, .workerFailed, .lockBusy,
     ]
 
     /// The code with this raw value, if this version knows it.

@@ -181,6 +181,9 @@ enum Worker {
                     return .proceed
                 }
                 result.truncated = truncated
+            case .lock(let keys, let holder, let waitSeconds):
+                phase.connected("waiting for the locks \(keys.joined(separator: ", ")) on \(request.connection.address)")
+                holdLocks(volume, keys: keys, holder: holder, wait: .milliseconds(Int64((waitSeconds * 1000).rounded())), output: output, phase: phase)
             }
         } catch let error as GlusterFSError {
             // A client removed from auth.ssl-allow while connected is cut off by the brick
@@ -212,6 +215,58 @@ enum Worker {
         result.elapsedMilliseconds = milliseconds()
         result.message = "ok"
         output.finish(result, status: 0)
+    }
+}
+
+/// Takes the lock of every key in order (polling: a bounded wait, where `F_SETLKW` could
+/// wait for ever), writes `holder` into each lock file, sends `locked`, then holds them
+/// until the process ends: killed by the parent when its change is done, or by the
+/// watchdog when the parent ended or the deadline passed. Process exit ends the client's
+/// brick connections, and the bricks drop its locks at once.
+///
+/// Not `PR_SET_PDEATHSIG`: it fires when the parent's *thread* that spawned this process
+/// ends, and the parent's thread pools end idle threads, which would drop a lock in the
+/// middle of a change. The watchdog's `getppid()` check (every 50 ms) follows the parent
+/// process instead.
+func holdLocks(_ volume: GlusterVolume, keys: [String], holder: String, wait: Duration, output: Output, phase: Phase) -> Never {
+    let clock = ContinuousClock()
+    let started = clock.now
+    var files: [GlusterFile] = []
+    var waited = false
+    do {
+        try volume.makeDirectories(GlusterLockFiles.folder)
+        for key in keys {
+            let path = GlusterLockFiles.path(of: key)
+            let file = try volume.openOrCreateFile(at: path)
+            while try !file.tryLockExclusively() {
+                waited = true
+                if clock.now - started >= wait {
+                    let written = String(decoding: (try? file.readFromStart(upTo: 2048)) ?? [], as: UTF8.self)
+                    let line = written.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+                    let printable = String(line.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f }.prefix(300).map(Character.init))
+                    output.finish(
+                        .failure(.failed, code: .lockBusy, errno: EAGAIN, operation: "lock", path: path,
+                            message: "the lock \(key) stayed held for \(wait) by " + (printable.isEmpty ? "a client that did not say who it is" : printable),
+                            log: []), status: 0)
+                }
+                // 20-40 ms, spread so that waiters do not poll in step.
+                usleep(20_000 + UInt32.random(in: 0..<20_000))
+            }
+            files.append(file)
+        }
+        for file in files { try file.replaceContents(with: Array((holder + "\n").utf8)) }
+    } catch let error as GlusterFSError {
+        output.finish(.failure(.failed, code: error.code, errno: error.errno, operation: error.operation, path: error.path,
+            message: error.message, log: []), status: 0)
+    } catch {
+        output.finish(.failure(.failed, code: .operationFailed, errno: 0, operation: "lock", path: nil, message: "\(error)", log: []), status: 0)
+    }
+    var locked = WorkerMessage(event: "locked")
+    locked.waitedMilliseconds = waited ? Int((clock.now - started) / .milliseconds(1)) : 0
+    output.emit(locked)
+    phase.connected("holding the locks \(keys.joined(separator: ", "))")
+    while true {
+        withExtendedLifetime(files) { _ = sleep(3600) }
     }
 }
 

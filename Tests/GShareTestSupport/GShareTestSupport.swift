@@ -212,6 +212,17 @@ public final class StartedProcess: @unchecked Sendable {  // used by one thread 
     /// True while the program runs.
     public var isRunning: Bool { child.isRunning }
 
+    /// Its process ID.
+    public var processIdentifier: pid_t { child.pid }
+
+    /// Sends `signal` to it (only while it has not been waited for, so never to a reused PID).
+    public func kill(_ signal: Int32 = SIGKILL) {
+        if child.isRunning { _ = Glibc.kill(child.pid, signal) }
+    }
+
+    /// What it printed to stdout so far.
+    public var standardOutputSoFar: String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
+
     /// Waits (on a thread of its own) for it to end and returns what it printed.
     public func finish() async throws -> ProcessResult {
         try await onOwnThread { self.finishBlocking() }

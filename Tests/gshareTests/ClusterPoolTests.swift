@@ -24,7 +24,10 @@ struct ClusterPoolTests {
         let stateDirectory: String
         let trace: String
 
-        init(_ cluster: Cluster, systemCNs: [String]? = nil, commandTimeoutSeconds: Int? = nil) throws {
+        /// - Parameters:
+        ///   - servers: `glusterfs_servers` in another order (another host's configuration).
+        ///   - extra: more `key = value` lines.
+        init(_ cluster: Cluster, systemCNs: [String]? = nil, commandTimeoutSeconds: Int? = nil, servers: [String]? = nil, extra: [String] = []) throws {
             let folder = try makeTemporaryDirectory()
             let state = folder.appendingPathComponent("state").path
             stateDirectory = state
@@ -33,10 +36,12 @@ struct ClusterPoolTests {
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
                 if line.hasPrefix("state_dir") { return "state_dir = \"\(state)\"" }
                 if line.hasPrefix("system_cns"), let systemCNs { return "system_cns = [\(systemCNs.map { "\"\($0)\"" }.joined(separator: ", "))]" }
+                if line.hasPrefix("glusterfs_servers"), let servers { return "glusterfs_servers = [\(servers.map { "\"\($0)\"" }.joined(separator: ", "))]" }
                 return String(line)
             }
             text = lines.joined(separator: "\n")
             if let commandTimeoutSeconds { text += "\ncommand_timeout_seconds = \(commandTimeoutSeconds)\n" }
+            for line in extra { text += "\n\(line)\n" }
             config = folder.appendingPathComponent("gshare.toml").path
             try text.write(toFile: config, atomically: true, encoding: .utf8)
         }

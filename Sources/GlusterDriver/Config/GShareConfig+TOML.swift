@@ -13,6 +13,7 @@ extension GShareConfig {
         "glusterfs_server_password", "glusterfs_mount_point_base", "manager_cert", "manager_key", "manager_ca", "system_cns",
         "tenant_ca", "tenant_crl_dir", "state_dir", "gluster_cli", "glusterd_workdir", "command_timeout_seconds", "expiry_warning_days",
         "glusterfs_private_key_passphrase", "ssh_known_hosts", "remote_gluster_cli", "glusterfs_management_tls",
+        "glusterfs_lock_volume", "lock_timeout_seconds",
     ]
 
     /// Reads a configuration from TOML text.
@@ -276,12 +277,34 @@ struct ConfigReader {
             throw Self.converting(error, key: "glusterfs_management_tls")
         }
 
+        var lockVolume = GShareConfig.defaultLockVolume
+        if let name = try string("glusterfs_lock_volume") {
+            if let problem = GlusterTarget.problem(withVolumeName: name.value) {
+                throw fail(
+                    .invalidValue, "glusterfs_lock_volume", at: name, problem,
+                    hint: "name the small replicated volume gshare takes its cluster lock on, e.g. \(GShareConfig.defaultLockVolume)")
+            }
+            lockVolume = name.value
+        }
+        var lockTimeout = GShareConfig.defaultLockTimeout
+        if let seconds = try integer("lock_timeout_seconds") {
+            let range = GShareConfig.lockTimeoutRange
+            guard range.contains(seconds.value) else {
+                throw fail(
+                    .invalidValue, "lock_timeout_seconds", at: seconds,
+                    "\(seconds.value) is out of range; gshare waits \(range.lowerBound) to \(range.upperBound) seconds for another gshare's lock",
+                    hint: "choose a number of seconds from \(range.lowerBound) to \(range.upperBound), e.g. 120")
+            }
+            lockTimeout = .seconds(seconds.value)
+        }
+
         return GShareConfig(
             source: source, targets: targets, servers: servers, volumePattern: volumePattern, privateKeyPath: privateKeyPath,
             serverPassword: serverPassword, mountPointBase: mountPointBase, manager: manager, systemCNs: systemCNs, tenantCA: tenantCA,
             stateDirectory: stateDirectory, glusterCommand: glusterCommand, glusterdWorkdir: glusterdWorkdir, commandTimeout: commandTimeout,
             privateKeyPassphrase: privateKeyPassphrase, knownHostsPath: knownHostsPath, remoteGlusterCommand: remoteGlusterCommand,
-            tenantCRLDirectory: tenantCRLDirectory, expiryWarningDays: expiryWarningDays, managementTLS: managementTLS)
+            tenantCRLDirectory: tenantCRLDirectory, expiryWarningDays: expiryWarningDays, managementTLS: managementTLS,
+            lockVolume: lockVolume, lockTimeout: lockTimeout)
     }
 
     // MARK: Typed values with their places

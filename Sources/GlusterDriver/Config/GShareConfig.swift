@@ -62,6 +62,21 @@ public struct GShareConfig: Sendable {
     /// `/var/lib/glusterd/secure-access`), so that gshare's libgfapi clients (the wipe) fetch
     /// the volume file over TLS as gshare's identity.
     public var managementTLS: Bool
+    /// The volume of each trusted pool that holds gshare's cluster-wide locks
+    /// (`glusterfs_lock_volume`, default `gluster_shared_storage`, GlusterFS's own
+    /// convention). Where a pool has no such volume, gshare locks on this host only.
+    public var lockVolume: String
+    /// How long a change waits for another gshare's lock (`lock_timeout_seconds`).
+    public var lockTimeout: Duration
+
+    /// The lock volume when `glusterfs_lock_volume` is absent.
+    public static let defaultLockVolume = "gluster_shared_storage"
+    /// The wait when `lock_timeout_seconds` is absent: 120 seconds.
+    public static let defaultLockTimeout = Duration.seconds(120)
+    /// The waits `lock_timeout_seconds` accepts, in seconds. Below the 42 s a vanished host
+    /// keeps its locks (GlusterFS's `network.ping-timeout`), a change gives up before
+    /// GlusterFS lets go of such a lock: the default is well above it.
+    public static let lockTimeoutRange = 1...3600
 
     /// The gluster CLI used when `gluster_cli` is absent.
     public static let defaultGlusterCommand = "/usr/sbin/gluster"
@@ -94,7 +109,8 @@ public struct GShareConfig: Sendable {
         glusterdWorkdir: String = GShareConfig.defaultGlusterdWorkdir, commandTimeout: Duration = GShareConfig.defaultCommandTimeout,
         privateKeyPassphrase: SecretSource? = nil, knownHostsPath: String = "/root/.ssh/known_hosts",
         remoteGlusterCommand: [String] = GShareConfig.defaultRemoteGlusterCommand, tenantCRLDirectory: String? = nil,
-        expiryWarningDays: Int = GShareConfig.defaultExpiryWarningDays, managementTLS: Bool = false
+        expiryWarningDays: Int = GShareConfig.defaultExpiryWarningDays, managementTLS: Bool = false,
+        lockVolume: String = GShareConfig.defaultLockVolume, lockTimeout: Duration = GShareConfig.defaultLockTimeout
     ) {
         self.source = source
         self.targets = targets
@@ -116,6 +132,8 @@ public struct GShareConfig: Sendable {
         self.tenantCRLDirectory = tenantCRLDirectory
         self.expiryWarningDays = expiryWarningDays
         self.managementTLS = managementTLS
+        self.lockVolume = lockVolume
+        self.lockTimeout = lockTimeout
     }
 
     /// The servers to ask: every target's server plus `glusterfs_servers`, de-duplicated,

@@ -40,6 +40,12 @@ extension ShareDriver {
                 hint: "system CNs come from system_cns in gshare.toml and stay in every list")
         }
         let locked = try await lockShare(reference)
+        return try await releasing(locked.lock) { try await change(locked, reference, name, action: action) }
+    }
+
+    /// The access change, under the share's lock.
+    private func change(_ locked: LockedShare, _ reference: String, _ name: GrantedName, action: AccessChange.Action) async throws -> AccessChange {
+        let cn = name.commonName
         let volume = locked.volume(systemCNs: systemCNs)
         let shareID = volume.marks.shareID ?? reference
         guard volume.marks.state == .active else {
@@ -101,6 +107,7 @@ extension ShareDriver {
         }
         // On a cluster, which of the volume's nodes are away (asked while the set runs): the
         // set succeeds without them, and they apply it when they rejoin.
+        try locked.lock.checkHeld(volume: volume.exportLocation)
         async let away = nodesAway(of: volume, asking: locked.cli)
         do {
             try await locked.cli.volumeSet(locked.info.name, settings)
@@ -133,7 +140,6 @@ extension ShareDriver {
                     hint: "run the same command again; it converges")
             }
         }
-        withExtendedLifetime(locked.lock) {}
         return AccessChange(
             action: action, share: shareID, volume: volume.exportLocation, commonName: cn.value, changed: true,
             before: before.rendered, after: after.rendered, warnings: warnings, restartNeeded: frozen)

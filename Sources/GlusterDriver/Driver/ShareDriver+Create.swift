@@ -30,6 +30,21 @@ extension ShareDriver {
             try VolumeLock(stateDirectory: config.stateDirectory, volumeID: "share-name-\($0)", volume: "share name \($0)", timeout: lockTimeout, logger: logger)
         }
         defer { withExtendedLifetime(nameLock) {} }
+        // Across hosts: the claim lock of every pool (in its lock volume), held from the read
+        // of the pool to the read-back of the claim.
+        let clusters = ClusterMap.load(stateDirectory: config.stateDirectory).groups(of: config.allServers)
+        // The SSH logins run while the lock is taken.
+        let firsts = try clusters.compactMap(\.first).map { try nodeRunner($0) }
+        async let warm: Void = withTaskGroup(of: Void.self) { group in
+            for runner in firsts { group.addTask { await runner.warmUp() } }
+        }
+        let claim = try await changeLock(keys: [Self.claimLockKey], volume: name.map { "share name \($0)" } ?? "a free volume", clusters: clusters)
+        await warm
+        return try await releasing(claim) { try await claimVolume(name: name, sizeGB: sizeGB, claim: claim) }
+    }
+
+    /// Claims a free volume, under the claim lock.
+    private func claimVolume(name: String?, sizeGB: Int?, claim: ChangeLock) async throws -> CreateResult {
         let inventory = try await inventory()
         if let name, let holder = inventory.volumes.first(where: { $0.marks.shareID != nil && $0.marks.name == name }) {
             throw ShareDriverError(
@@ -50,7 +65,7 @@ extension ShareDriver {
             }
             let cli = try cli(volume.server)
             let fresh = PoolVolume(server: volume.server, info: try await cli.volumeInfo(of: volume.name), sizeGB: volume.sizeGB, systemCNs: systemCNs, servers: volume.servers)
-            guard fresh.isAvailable else {
+            guard fresh.isAvailable, fresh.info.id == volume.info.id else {
                 contended.append(volume.exportLocation)
                 continue
             }
@@ -58,6 +73,7 @@ extension ShareDriver {
             var marks = ShareMarks(shareID: id, name: name, created: RFC3339.format(Date()), state: .active, granted: [])
             marks.deletedShareID = fresh.marks.deletedShareID
             let list = SSLAllowList.exactly(systemCNs)
+            try claim.checkHeld(volume: volume.exportLocation)
             try await cli.volumeSet(volume.name, [VolumeSetting(key: "auth.ssl-allow", value: list.rendered)] + marks.settings)
             // Re-read the mark: a gshare on another host may have claimed the volume at the same time.
             let after = PoolVolume(server: volume.server, info: try await cli.volumeInfo(of: volume.name), sizeGB: volume.sizeGB, systemCNs: systemCNs, servers: volume.servers)

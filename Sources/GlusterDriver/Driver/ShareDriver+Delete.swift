@@ -31,12 +31,23 @@ extension ShareDriver {
         } catch let error as ShareDriverError where error.code == .alreadyDeleted {
             return DeleteResult(shareID: reference, volume: error.volume ?? "", deleted: false, filesRemoved: 0, directoriesRemoved: 0, bytesRemoved: 0)
         }
+        return try await releasing(locked.lock) {
+            try await delete(locked, reference, manager: manager, client: client, progress: progress)
+        }
+    }
+
+    /// The delete, under the share's lock.
+    private func delete(
+        _ locked: LockedShare, _ reference: String, manager: ManagerIdentity, client: IsolatedGlusterClient,
+        progress: @escaping @Sendable (WipeCounts) -> Void
+    ) async throws -> DeleteResult {
         let volume = locked.volume(systemCNs: systemCNs)
         let shareID = volume.marks.shareID ?? reference
         let exactlySystem = SSLAllowList.exactly(systemCNs)
 
         // 1. Cut tenants off and mark the volume as needing a wipe.
         if volume.marks.state != .needsWipe || volume.allowList.rendered != exactlySystem.rendered || !volume.marks.granted.isEmpty {
+            try locked.lock.checkHeld(volume: volume.exportLocation)
             try await locked.cli.volumeSet(
                 locked.info.name,
                 [
@@ -76,8 +87,8 @@ extension ShareDriver {
         // 3. Back to the pool.
         var cleared = ShareMarks()
         cleared.deletedShareID = shareID
+        try locked.lock.checkHeld(volume: volume.exportLocation)
         try await locked.cli.volumeSet(locked.info.name, cleared.settings)
-        withExtendedLifetime(locked.lock) {}
         var index = ShareIndex.load(stateDirectory: config.stateDirectory)
         index.shares.removeAll { $0.id == shareID }
         index.save(stateDirectory: config.stateDirectory)

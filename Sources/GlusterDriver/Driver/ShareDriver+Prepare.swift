@@ -18,9 +18,15 @@ extension ShareDriver {
                 message: "\(name) is not a volume of the configured pool (pool: \(inventory.volumes.map(\.name).joined(separator: ", ")))",
                 hint: "add it to glusterfs_targets, or name it to match glusterfs_volume_pattern, in gshare.toml")
         }
-        let lock = try lock(volumeID: pooled.info.id, volume: pooled.name)
+        let lock = try await lock(volumeID: pooled.info.id, volume: pooled.name, server: pooled.server, claim: pooled.marks.shareID == nil)
+        return try await releasing(lock) { try await prepare(pooled, lock: lock, restart: restart) }
+    }
+
+    /// The preparation, under the volume's lock.
+    private func prepare(_ pooled: PoolVolume, lock: ChangeLock, restart: Bool) async throws -> PrepareResult {
         let cli = try cli(pooled.server)
         let info = try await cli.volumeInfo(of: pooled.name)
+        try checkSameVolume(info, as: pooled)
         let plan = PreparePlan.make(for: info, systemCNs: systemCNs)
         let pendingBefore = info.option(TLSPosture.restartPendingKey).map { $0 != ShareMarks.none } ?? false
         let restartNeeded = plan.needsRestart || (pendingBefore && info.status == .started)
@@ -31,6 +37,7 @@ extension ShareDriver {
             settings.append(VolumeSetting(key: TLSPosture.restartPendingKey, value: plan.restartReason ?? TLSOption.serverSSL))
         }
         if !settings.isEmpty {
+            try lock.checkHeld(volume: pooled.exportLocation)
             try await cli.volumeSet(pooled.name, settings)
         }
         var restarted = false
@@ -48,7 +55,6 @@ extension ShareDriver {
             }
         }
         let after = try await cli.volumeInfo(of: pooled.name)
-        withExtendedLifetime(lock) {}
         let stillNeeded = restartNeeded && !restarted
         return PrepareResult(
             volume: pooled.exportLocation, applied: plan.settings, restarted: restarted, restartNeeded: stillNeeded,

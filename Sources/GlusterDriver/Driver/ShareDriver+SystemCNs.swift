@@ -36,16 +36,22 @@ extension ShareDriver {
                 message: "\(name) is not a volume of the configured pool (pool: \(inventory.volumes.map(\.name).joined(separator: ", ")))",
                 hint: "add it to glusterfs_targets, or name it to match glusterfs_volume_pattern, in gshare.toml")
         }
-        let lock = try lock(volumeID: pooled.info.id, volume: pooled.name)
-        defer { withExtendedLifetime(lock) {} }
+        let lock = try await lock(volumeID: pooled.info.id, volume: pooled.name, server: pooled.server, claim: pooled.marks.shareID == nil)
+        return try await releasing(lock) { try await ensureSystemCNs(pooled, lock: lock) }
+    }
+
+    /// The change, under the volume's lock.
+    private func ensureSystemCNs(_ pooled: PoolVolume, lock: ChangeLock) async throws -> SystemCNsChange {
         let cli = try cli(pooled.server)
         let info = try await cli.volumeInfo(of: pooled.name)
+        try checkSameVolume(info, as: pooled)
         let before = SSLAllowList(optionValue: info.option(TLSOption.sslAllow))
         let missing = before.missing(systemCNs)
         guard !before.admitsAnyone, !missing.isEmpty else {
             return SystemCNsChange(volume: pooled.target.description, added: [], before: before.rendered, after: before.rendered)
         }
         let after = before.ensuring(systemCNs)
+        try lock.checkHeld(volume: pooled.exportLocation)
         try await cli.volumeSet(pooled.name, [VolumeSetting(key: TLSOption.sslAllow, value: after.rendered)])
         var stored = await cli.runner.committedOption(TLSOption.sslAllow, ofVolume: pooled.name)
         if stored == nil { stored = try await cli.volumeGet(pooled.name, TLSOption.sslAllow) }

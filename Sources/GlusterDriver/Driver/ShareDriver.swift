@@ -18,8 +18,12 @@ import TenantPKI
 public struct ShareDriver: Sendable {
     public let config: GShareConfig
     public let runners: any GlusterRunnerProvider
-    /// How long to wait for another gshare process holding a volume's lock.
-    public var lockTimeout: Duration = .seconds(120)
+    /// How long to wait for another gshare process holding a volume's lock
+    /// (`lock_timeout_seconds`).
+    public var lockTimeout: Duration
+    /// Who this process is, written into the cluster locks it takes (named to whoever
+    /// waits for them in vain). One line, no secrets.
+    public var lockHolder: String = ShareDriver.defaultLockHolder()
     /// How long a wipe may take before it is stopped (the volume then stays needs-wipe).
     public var wipeDeadline: Duration = .seconds(3600)
     /// Where the driver logs: every gluster call with its duration (debug), lock waits,
@@ -30,6 +34,7 @@ public struct ShareDriver: Sendable {
         self.config = config
         self.runners = runners ?? ConfiguredRunnerProvider(config: config, logger: logger)
         self.logger = logger
+        self.lockTimeout = config.lockTimeout
     }
 
     /// A logger that drops everything: the default when the caller gives none.
@@ -51,9 +56,40 @@ public struct ShareDriver: Sendable {
         return LoggingGlusterRunner(wrapping: runner, server: server.description, logger: logger)
     }
 
-    /// Waits for the lock of the volume with this ID (its identity), logging how long it waited.
-    func lock(volumeID: String, volume: String) throws -> VolumeLock {
-        try VolumeLock(stateDirectory: config.stateDirectory, volumeID: volumeID, volume: volume, timeout: lockTimeout, logger: logger)
+    /// Waits for the lock of the volume with this ID (its identity) on this host and across
+    /// its pool (``ChangeLock``), logging how long it waited. With `claim`, also the claim
+    /// lock: a change of a free volume must not race a `share create` claiming it.
+    func lock(volumeID: String, volume: String, server: GlusterServer, claim: Bool = false) async throws -> ChangeLock {
+        let cluster = ClusterMap.load(stateDirectory: config.stateDirectory).cluster(of: server, configured: config.allServers)
+        let keys = (claim ? [ShareDriver.claimLockKey] : []) + [VolumeLock.key(volumeID: volumeID, volume: volume)]
+        return try await changeLock(keys: keys, volume: volume, clusters: [cluster])
+    }
+
+    /// Refuses to go on when the volume read under the lock is not the one the pool-wide
+    /// read found (deleted and made again under the same name, or a stale cluster map sent
+    /// the command to another pool): its ID is its identity.
+    func checkSameVolume(_ info: VolumeInfo, as pooled: PoolVolume) throws {
+        guard info.id == pooled.info.id else {
+            throw ShareDriverError(
+                .volumeBusy, volume: pooled.exportLocation,
+                message: "\(pooled.exportLocation) now has the volume ID \(info.id), not \(pooled.info.id) as a moment ago: it is not the same volume; nothing was changed",
+                hint: "run the command again (gshare reads the pool afresh)")
+        }
+    }
+
+    /// The lock key of claims (a free volume for a share, a share name).
+    static let claimLockKey = "claim"
+
+    /// Runs `body`, then releases `lock`, also when `body` throws.
+    func releasing<T>(_ lock: ChangeLock, _ body: () async throws -> T) async throws -> T {
+        do {
+            let result = try await body()
+            await lock.release()
+            return result
+        } catch {
+            await lock.release()
+            throw error
+        }
     }
 
     var systemCNs: [CommonName] { config.systemCNs }
@@ -88,6 +124,7 @@ public struct ShareDriver: Sendable {
             }
         }
         if learned { map.save(stateDirectory: config.stateDirectory) }
+        recordLockVolumes(reads.map(\.1))
         let inventory = PoolInventory.assemble(config: config, clusters: reads.map(\.1))
         ShareIndex(inventory: inventory).save(stateDirectory: config.stateDirectory)
         return inventory
@@ -167,7 +204,7 @@ public struct ShareDriver: Sendable {
 
     /// A share's volume, locked, with what one `volume info` said under the lock.
     struct LockedShare {
-        let lock: VolumeLock
+        let lock: ChangeLock
         let server: GlusterServer
         /// The configured servers of its cluster, ``server`` first.
         let servers: [GlusterServer]
@@ -196,8 +233,11 @@ public struct ShareDriver: Sendable {
             let target = try? GlusterTarget(parsing: entry.target),
             config.allServers.contains(target.server)
         {
-            let lock = try lock(volumeID: volumeID, volume: target.volume)
             let cli = try cli(target.server)
+            // The SSH login runs while the lock is taken.
+            async let warm: Void = cli.runner.warmUp()
+            let lock = try await lock(volumeID: volumeID, volume: target.volume, server: target.server)
+            await warm
             do {
                 let info = try await cli.volumeInfo(of: target.volume)
                 // The same volume (not another one of that name made since) and still this share.
@@ -206,21 +246,32 @@ public struct ShareDriver: Sendable {
                     return LockedShare(
                         lock: lock, server: target.server, servers: servers, cli: cli, info: info, sizeGB: config.volumePattern?.match(info.name)?.sizeGB)
                 }
+                await lock.release()
             } catch let error as GlusterDriverError where error.code == .unknownVolume {
                 // The index is stale: fall through to a pool-wide read.
+                await lock.release()
+            } catch {
+                await lock.release()
+                throw error
             }
         }
         let inventory = try await inventory()
         guard let volume = try Self.find(reference, in: inventory) else { throw unknownShare(reference, inventory: inventory) }
-        let lock = try lock(volumeID: volume.info.id, volume: volume.name)
-        let cli = try cli(volume.server)
-        let info = try await cli.volumeInfo(of: volume.name)
-        guard Self.matches(reference, info, server: volume.server) else {
-            throw ShareDriverError(
-                .unknownShare, share: reference, volume: volume.exportLocation,
-                message: "share \(reference) left \(volume.exportLocation) while gshare was reading it (deleted by another process?)",
-                hint: "gshare share list shows the shares now")
+        let lock = try await lock(volumeID: volume.info.id, volume: volume.name, server: volume.server)
+        do {
+            let cli = try cli(volume.server)
+            let info = try await cli.volumeInfo(of: volume.name)
+            // The volume the pool-wide read found (its ID), still holding this share.
+            guard info.id == volume.info.id, Self.matches(reference, info, server: volume.server) else {
+                throw ShareDriverError(
+                    .unknownShare, share: reference, volume: volume.exportLocation,
+                    message: "share \(reference) left \(volume.exportLocation) while gshare was reading it (deleted by another process?)",
+                    hint: "gshare share list shows the shares now")
+            }
+            return LockedShare(lock: lock, server: volume.server, servers: volume.servers, cli: cli, info: info, sizeGB: volume.sizeGB)
+        } catch {
+            await lock.release()
+            throw error
         }
-        return LockedShare(lock: lock, server: volume.server, servers: volume.servers, cli: cli, info: info, sizeGB: volume.sizeGB)
     }
 }

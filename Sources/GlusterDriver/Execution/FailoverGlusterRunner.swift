@@ -38,6 +38,11 @@ public struct FailoverGlusterRunner: GlusterCommandRunner {
         return await only.runner.committedOption(key, ofVolume: volume)
     }
 
+    /// The first node logs in ahead (the one the next command goes to when it answers).
+    public func warmUp() async {
+        await nodes.first?.runner.warmUp()
+    }
+
     /// - Throws: the last node's error, naming every node passed over, when no node took the
     ///   command; any error from the node that took it.
     public func run(_ arguments: [String]) async throws -> GlusterCommandOutput {

@@ -17,10 +17,16 @@ public protocol GlusterCommandRunner: Sendable {
     /// this machine without a CLI call — or nil when this runner cannot (then the caller asks
     /// `gluster volume get`).
     func committedOption(_ key: String, ofVolume volume: String) async -> String?
+
+    /// Makes the first command quick: logs in (SSH) ahead of it, so that the login can run
+    /// while something else does (the cluster lock is taken). Never throws: a failure shows
+    /// up again, and is reported, at the first command.
+    func warmUp() async
 }
 
 extension GlusterCommandRunner {
     public func committedOption(_ key: String, ofVolume volume: String) async -> String? { nil }
+    public func warmUp() async {}
 }
 
 /// Runs the gluster CLI on this machine, with an argument vector (never a shell), through

@@ -74,6 +74,8 @@ public struct TracingGlusterRunner: GlusterCommandRunner {
         await wrapped.committedOption(key, ofVolume: volume)
     }
 
+    public func warmUp() async { await wrapped.warmUp() }
+
     public func run(_ arguments: [String]) async throws -> GlusterCommandOutput {
         let start = ContinuousClock.now
         var status: Int32?
@@ -115,6 +117,8 @@ public struct LoggingGlusterRunner: GlusterCommandRunner {
         if value != nil { logger.debug("read glusterd's committed store", metadata: ["volume": "\(volume)", "key": "\(key)"]) }
         return value
     }
+
+    public func warmUp() async { await wrapped.warmUp() }
 
     public func run(_ arguments: [String]) async throws -> GlusterCommandOutput {
         let start = ContinuousClock.now

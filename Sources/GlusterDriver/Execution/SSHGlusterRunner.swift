@@ -108,6 +108,11 @@ struct SSHGlusterRunner: GlusterCommandRunner {
     let remoteCommand: [String]
     let timeout: Duration
 
+    /// Logs in now (the session is kept for the commands that follow).
+    func warmUp() async {
+        _ = try? await sessions.connection(for: server)
+    }
+
     func run(_ arguments: [String]) async throws -> GlusterCommandOutput {
         let connection = try await sessions.connection(for: server)
         let result = try await connection.run(remoteCommand + LocalGlusterRunner.fixedOptions + arguments, timeout: timeout)

@@ -26,9 +26,20 @@ public final class VolumeLock {
     /// - Parameters:
     ///   - volumeID: the volume's ID (`gluster volume info`'s `<id>`): the key.
     ///   - volume: its name, for messages and logs.
-    public init(stateDirectory: String, volumeID: String, volume: String, timeout: Duration = .seconds(60), logger: Logger? = nil) throws {
-        // A volume without an ID (never seen from glusterd) falls back to its name.
-        let key = volumeID.isEmpty ? "name-\(Self.fileName(volume))" : "volume-\(Self.fileName(volumeID))"
+    public convenience init(stateDirectory: String, volumeID: String, volume: String, timeout: Duration = .seconds(60), logger: Logger? = nil) throws {
+        try self.init(stateDirectory: stateDirectory, key: Self.key(volumeID: volumeID, volume: volume), volume: volume, timeout: timeout, logger: logger)
+    }
+
+    /// The lock key of a volume: `volume-<ID>`; a volume without an ID (never seen from
+    /// glusterd) falls back to its name.
+    public static func key(volumeID: String, volume: String) -> String {
+        volumeID.isEmpty ? "name-\(fileName(volume))" : "volume-\(fileName(volumeID))"
+    }
+
+    /// Waits (up to `timeout`) for the lock named `key` (a file name: see ``fileName(_:)``).
+    /// - Parameter volume: what the lock protects, for messages and logs.
+    public init(stateDirectory: String, key: String, volume: String, timeout: Duration = .seconds(60), logger: Logger? = nil) throws {
+        let volumeID = key
         let folder = (stateDirectory as NSString).appendingPathComponent("locks")
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -56,7 +67,7 @@ public final class VolumeLock {
             let level: Logger.Level = elapsed > .seconds(1) ? .info : .debug
             logger.log(
                 level: level, waited ? "lock acquired after waiting for another gshare process" : "lock acquired",
-                metadata: ["volume": "\(volume)", "volume_id": "\(volumeID)", "waited_ms": "\(waited ? elapsed.wholeMilliseconds : 0)"])
+                metadata: ["volume": "\(volume)", "key": "\(volumeID)", "waited_ms": "\(waited ? elapsed.wholeMilliseconds : 0)"])
         }
     }
 
@@ -85,10 +96,15 @@ public final class VolumeLock {
         }
     }
 
-    /// Tries once; nil when another process holds the lock.
+    /// Tries once; nil when another process holds the volume's lock.
     public static func attempt(stateDirectory: String, volumeID: String, volume: String) throws -> VolumeLock? {
+        try attempt(stateDirectory: stateDirectory, key: key(volumeID: volumeID, volume: volume), volume: volume)
+    }
+
+    /// Tries once; nil when another process holds the lock.
+    public static func attempt(stateDirectory: String, key: String, volume: String) throws -> VolumeLock? {
         do {
-            return try VolumeLock(stateDirectory: stateDirectory, volumeID: volumeID, volume: volume, timeout: .zero)
+            return try VolumeLock(stateDirectory: stateDirectory, key: key, volume: volume, timeout: .zero)
         } catch let error as ShareDriverError where error.code == .lockTimeout {
             return nil
         }

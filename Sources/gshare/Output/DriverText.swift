@@ -10,6 +10,8 @@ import GlusterDriver
 struct PoolListDocument: Codable {
     struct Volume: Codable {
         let volume: String
+        /// Its identity (glusterd's volume ID): what gshare keys locks and marks by.
+        let volumeID: String
         let target: String
         let exportLocation: String
         /// The volume's other nodes, for `backup-volfile-servers` (empty on one node).
@@ -33,7 +35,7 @@ struct PoolListDocument: Codable {
     init(_ inventory: PoolInventory) {
         volumes = inventory.volumes.map { volume in
             Volume(
-                volume: volume.name, target: volume.target.description, exportLocation: volume.exportLocation,
+                volume: volume.name, volumeID: volume.info.id, target: volume.target.description, exportLocation: volume.exportLocation,
                 backupVolfileServers: volume.backupVolfileServers, nodes: volume.nodes, sizeGB: volume.sizeGB,
                 status: volume.info.status.rawValue, state: volume.state.label, shareID: volume.marks.shareID, shareName: volume.marks.name,
                 tlsReady: volume.posture.isReady, problems: volume.posture.problems.map(\.name))

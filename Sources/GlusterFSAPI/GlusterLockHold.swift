@@ -1,0 +1,196 @@
+//===----------------------------------------------------------------------===//
+// gshare — GlusterFSAPI
+//===----------------------------------------------------------------------===//
+
+internal import Synchronization
+#if canImport(Glibc)
+internal import Glibc
+#endif
+
+/// Cluster-wide locks held in a volume: exclusive POSIX locks on files of a (small,
+/// replicated) lock volume, taken and held by a `gshare-gfapi-worker` process of their own.
+///
+/// The bricks' locks translator enforces the locks for every client of the volume, so every
+/// host that reaches the volume sees them. They end when the worker ends: ``release()``
+/// kills it (and waits until it is gone), and so does the end of this process (the worker
+/// watches its parent) or the hold limit. A host that vanishes without closing its
+/// connections keeps its locks until the bricks give up on it (`network.ping-timeout`, 42 s
+/// by default).
+///
+/// Sendable by construction: its mutable state is behind the `Mutex`.
+public final class GlusterLockHold: Sendable {
+    /// The keys held, in the order they were taken.
+    public let keys: [String]
+    /// How long the worker waited for other clients' locks.
+    public let waited: Duration
+    /// From spawning the worker until every lock was held.
+    public let elapsed: Duration
+    private let task: Task<Void, Never>
+    private let signal: LockSignal
+
+    fileprivate init(keys: [String], waited: Duration, elapsed: Duration, task: Task<Void, Never>, signal: LockSignal) {
+        self.keys = keys
+        self.waited = waited
+        self.elapsed = elapsed
+        self.task = task
+        self.signal = signal
+    }
+
+    /// False once the worker ended on its own (its hold limit passed, its volume cut it
+    /// off, it crashed): the locks are then no longer held.
+    public var isHeld: Bool { signal.lost == nil }
+
+    /// Why the locks were lost, if they were (see ``isHeld``).
+    public var lostReason: String? { signal.lost }
+
+    /// Ends the hold: kills the worker and returns once it is gone (its connections closed,
+    /// so the bricks have dropped its locks). Calling it again does nothing.
+    public func release() async {
+        task.cancel()
+        await task.value
+    }
+
+    deinit { task.cancel() }
+}
+
+extension IsolatedGlusterClient {
+    /// Takes exclusive locks on `keys` (files `GlusterLockFiles.folder/<key>.lock` of the
+    /// volume `connection` names), in order, and holds them until ``GlusterLockHold/release()``.
+    ///
+    /// - Parameters:
+    ///   - holder: who takes them (written into each lock file, and named to whoever waits
+    ///     for them in vain): e.g. `root@host pid 123: gshare access allow …`. One line.
+    ///   - connectTimeout: how long connecting to the lock volume may take.
+    ///   - wait: how long to wait for locks other clients hold.
+    ///   - holdLimit: the worker lets go by itself this long after it started (a parent
+    ///     that hangs never keeps the cluster locked for ever).
+    /// - Throws: ``GlusterFSError`` `lockBusy` naming the holder when the wait ran out, the
+    ///   connection's code (`unknownVolume`, `refusedByAuthAllow`, `glusterdUnreachable`…)
+    ///   when the lock volume cannot be used, `timedOut`, `cancelled`, or a worker failure.
+    public func holdLocks(
+        _ connection: GlusterConnection, keys: [String], holder: String, connectTimeout: Duration = .seconds(20), wait: Duration,
+        holdLimit: Duration
+    ) async throws -> GlusterLockHold {
+        guard !keys.isEmpty, keys.allSatisfy(GlusterLockFiles.isValidKey) else {
+            throw GlusterFSError(.invalidArgument, errno: EINVAL, operation: "lock", message: "lock keys must be file names: \(keys)")
+        }
+        let holderLine = String(holder.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f }.prefix(300).map(Character.init))
+        let operation = WorkerOperation.lock(keys: keys, holder: holderLine, waitSeconds: wait.seconds)
+        let deadline = connectTimeout + wait + holdLimit
+        let request = WorkerRequest(connection: connection, operation: operation, deadlineSeconds: deadline.seconds)
+        let signal = LockSignal()
+        let clock = ContinuousClock()
+        let started = clock.now
+        let task = Task {
+            do {
+                let run = try await self.run(request, deadline: deadline) { message in
+                    if message.event == "locked" {
+                        signal.locked(waited: .milliseconds(message.waitedMilliseconds ?? 0), elapsed: clock.now - started)
+                    }
+                }
+                signal.ended(run.result.outcome == .ok ? nil : run.error)
+            } catch {
+                signal.ended(error)
+            }
+        }
+        // Connecting and waiting are bounded here too: a worker stuck in glfs_init is killed.
+        let timer = Task {
+            try? await Task.sleep(for: connectTimeout + wait + .seconds(2))
+            if !Task.isCancelled, signal.timeout(after: connectTimeout + wait) { task.cancel() }
+        }
+        defer { timer.cancel() }
+        do {
+            let (waited, elapsed) = try await withTaskCancellationHandler {
+                try await signal.wait()
+            } onCancel: {
+                task.cancel()
+            }
+            return GlusterLockHold(keys: keys, waited: waited, elapsed: elapsed, task: task, signal: signal)
+        } catch {
+            task.cancel()
+            await task.value
+            throw error
+        }
+    }
+}
+
+/// The hand-over between the worker's events and the caller waiting for its locks.
+///
+/// Sendable by construction: its state is behind the `Mutex`.
+private final class LockSignal: Sendable {
+    private enum Phase {
+        case waiting
+        case locked(waited: Duration, elapsed: Duration)
+        case failed(any Error)
+    }
+
+    private struct State {
+        var phase: Phase = .waiting
+        var continuation: CheckedContinuation<(Duration, Duration), any Error>?
+        var lost: String?
+    }
+
+    private let state = Mutex(State())
+
+    var lost: String? { state.withLock { $0.lost } }
+
+    func wait() async throws -> (Duration, Duration) {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready: Result<(Duration, Duration), any Error>? = state.withLock { state in
+                switch state.phase {
+                case .waiting:
+                    state.continuation = continuation
+                    return nil
+                case .locked(let waited, let elapsed): return .success((waited, elapsed))
+                case .failed(let error): return .failure(error)
+                }
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
+
+    func locked(waited: Duration, elapsed: Duration) {
+        let continuation = state.withLock { state -> CheckedContinuation<(Duration, Duration), any Error>? in
+            guard case .waiting = state.phase else { return nil }
+            state.phase = .locked(waited: waited, elapsed: elapsed)
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.resume(returning: (waited, elapsed))
+    }
+
+    /// The worker ended: before `locked` that is the answer; after it, the locks are lost.
+    func ended(_ error: (any Error)?) {
+        let failure: any Error =
+            error ?? GlusterFSError(.workerFailed, operation: "lock", message: "the lock worker ended without taking the locks")
+        let continuation = state.withLock { state -> CheckedContinuation<(Duration, Duration), any Error>? in
+            switch state.phase {
+            case .waiting:
+                state.phase = .failed(failure)
+                defer { state.continuation = nil }
+                return state.continuation
+            case .locked:
+                if state.lost == nil { state.lost = error.map { "\($0)" } ?? "the lock worker ended" }
+                return nil
+            case .failed:
+                return nil
+            }
+        }
+        continuation?.resume(throwing: failure)
+    }
+
+    /// Still waiting after `limit`: fails the wait (true when it did).
+    func timeout(after limit: Duration) -> Bool {
+        let failure = GlusterFSError(
+            .timedOut, errno: ETIMEDOUT, operation: "lock",
+            message: "the lock volume did not give the locks within \(limit) (connecting and waiting)")
+        let (fired, continuation) = state.withLock { state -> (Bool, CheckedContinuation<(Duration, Duration), any Error>?) in
+            guard case .waiting = state.phase else { return (false, nil) }
+            state.phase = .failed(failure)
+            defer { state.continuation = nil }
+            return (true, state.continuation)
+        }
+        continuation?.resume(throwing: failure)
+        return fired
+    }
+}
