@@ -85,6 +85,24 @@ public struct DoctorFinding: Sendable, Hashable, Codable, CustomStringConvertibl
         public static let systemCNUnheld = Code("system-cn-unheld")
         /// A node's certificate could not be read.
         public static let nodeCNUnknown = Code("node-cn-unknown")
+
+        // 10. The trusted pools: nodes, bricks, the cluster lock.
+        /// A peer of the pool is disconnected: changes still succeed; it applies them when
+        /// it rejoins.
+        public static let peerDisconnected = Code("peer-disconnected")
+        /// A pool volume has bricks down but still serves its clients.
+        public static let bricksDown = Code("bricks-down")
+        /// A pool volume lost the quorum of a replica set: its clients fail.
+        public static let volumeNotServing = Code("volume-not-serving")
+        /// The pool has no lock volume: gshare locks changes on this host only.
+        public static let clusterLockLocalOnly = Code("cluster-lock-local-only")
+        /// The lock volume exists but gshare cannot take its lock there (stopped, or its
+        /// list leaves gshare out): every change fails.
+        public static let lockVolumeUnusable = Code("lock-volume-unusable")
+        /// The lock volume does not enforce TLS: anyone who reaches it can hold gshare's locks.
+        public static let lockVolumeOpen = Code("lock-volume-open")
+        /// The pool's health could not be read.
+        public static let clusterHealthUnknown = Code("cluster-health-unknown")
     }
 
     public enum Severity: String, Sendable, Hashable, Codable, Comparable {

@@ -81,11 +81,13 @@ public struct DoctorInput: Sendable {
     public var expiryWarningDays: Int
     /// The nodes' identities as they present them (empty when not learned).
     public var nodes: [NodeIdentity]
+    /// Each trusted pool's nodes, bricks and lock volume (empty when not read).
+    public var clusters: [ClusterHealth]
 
     public init(
         inventory: PoolInventory, tenants: [DoctorTenant], tenantsAreComplete: Bool = true, systemCNs: [CommonName],
         managerCertificatePEM: String? = nil, crlDirectory: CRLDirectory? = nil, tenantCACertificates: [Certificate] = [],
-        now: Date, expiryWarningDays: Int = 30, nodes: [NodeIdentity] = []
+        now: Date, expiryWarningDays: Int = 30, nodes: [NodeIdentity] = [], clusters: [ClusterHealth] = []
     ) {
         self.inventory = inventory
         self.tenants = tenants
@@ -97,6 +99,7 @@ public struct DoctorInput: Sendable {
         self.now = now
         self.expiryWarningDays = expiryWarningDays
         self.nodes = nodes
+        self.clusters = clusters
     }
 
     /// The moment from which a certificate counts as "expiring soon".

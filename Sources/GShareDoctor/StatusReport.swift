@@ -71,8 +71,10 @@ public struct StatusReport: Sendable, Codable {
     public let volumesInUnknownState: [String]
     /// Configured targets their server does not have.
     public let missingTargets: [String]
+    /// Each trusted pool's nodes, bricks down and lock volume (empty when not read).
+    public let clusters: [ClusterHealth]
 
-    public init(inventory: PoolInventory, tenants: [DoctorTenant], systemCNs: [CommonName]) {
+    public init(inventory: PoolInventory, tenants: [DoctorTenant], systemCNs: [CommonName], clusters: [ClusterHealth] = []) {
         let system = Set(systemCNs.map(\.value))
         var owner: [String: String] = [:]
         for tenant in tenants where owner[tenant.commonName] == nil { owner[tenant.commonName] = tenant.name }
@@ -113,5 +115,6 @@ public struct StatusReport: Sendable, Codable {
         self.volumesNeedingWipe = wipe
         self.volumesInUnknownState = unknown
         self.missingTargets = inventory.missingTargets.map(\.description)
+        self.clusters = clusters
     }
 }

@@ -18,6 +18,12 @@ public struct GlusterDriverError: Error, Sendable, Hashable, CustomStringConvert
         public static let commandFailed = Code("command-failed")
         /// The output is not the XML the command gives.
         public static let malformedOutput = Code("malformed-output")
+        /// glusterd refused a change because its pool lost server quorum ("Quorum not met"):
+        /// too many nodes are down. Nothing was changed.
+        public static let quorumLost = Code("quorum-lost")
+        /// glusterd refused because a node the command needs is not connected ("Host … not
+        /// connected", "… is down"): e.g. a volume start with a brick on a node that is down.
+        public static let nodeDown = Code("node-down")
         /// The CLI could not be run (missing, timed out).
         public static let runnerFailed = Code("runner-failed")
         /// The command was sent and did not finish in time (glusterd's "Request timed out",

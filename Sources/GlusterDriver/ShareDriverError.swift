@@ -46,6 +46,9 @@ public struct ShareDriverError: Error, Sendable, Hashable, CustomStringConvertib
         /// "Another transaction is in progress"), and reading the volume again does not show
         /// it: it may still take effect when the node recovers.
         public static let outcomeUnknown = Code("outcome-unknown")
+        /// Too many nodes of the pool are down for a change (server or client quorum lost):
+        /// refused, nothing changed.
+        public static let quorumLost = Code("quorum-lost")
     }
 
     public let code: Code

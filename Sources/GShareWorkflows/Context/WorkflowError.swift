@@ -151,7 +151,10 @@ extension WorkflowError {
             var context = ["command": "gluster " + error.command.joined(separator: " ")]
             context["glusterd"] = error.glusterMessage
             context["errno"] = error.glusterErrno.map(String.init)
-            self.init(Code(error.code.rawValue), .failed, subject: context["command"], message: error.description, fix: Self.fix(for: error), context: context)
+            let refused = [GlusterDriverError.Code.quorumLost, .nodeDown].contains(error.code)
+            self.init(
+                Code(error.code.rawValue), refused ? .refused : .failed, subject: context["command"], message: error.description, fix: Self.fix(for: error),
+                context: context)
         case let error as GShareConfigError:
             var prefix = ""
             var location: SourceLocation?
@@ -190,6 +193,7 @@ extension WorkflowError {
     /// Driver requests understood but refused.
     static let refusedDriverCodes: Set<ShareDriverError.Code> = [
         .unknownShare, .noFreeVolume, .nameTaken, .invalidRequest, .postureNotReady, .systemCN, .notInPool, .volumeBusy, .patternAdmits, .ambiguousShare,
+        .quorumLost,
     ]
 
     /// PKI requests understood but refused (a hostile CN, an existing file, a serial the CA
@@ -205,6 +209,8 @@ extension WorkflowError {
         switch error.code {
         case .glusterdUnreachable: "start glusterd on that server (systemctl start glusterd), or check the server in gshare.toml; then run the same command again"
         case .unknownVolume: "check the volume's name (gluster volume list on the server), or remove it from gshare.toml"
+        case .quorumLost: "bring the nodes that are down back (gshare status shows which are disconnected); then run the same command again"
+        case .nodeDown: "bring the node back (gshare status shows which are disconnected); then run the same command again"
         default: nil
         }
     }

@@ -37,7 +37,8 @@ extension Workflows {
     public func status() async throws(WorkflowError) -> StatusReport {
         try await reported {
             let inventory = try await driver.inventory()
-            return StatusReport(inventory: inventory, tenants: try registeredTenants(), systemCNs: config.systemCNs)
+            return StatusReport(
+                inventory: inventory, tenants: try registeredTenants(), systemCNs: config.systemCNs, clusters: await driver.clusterHealth(of: inventory))
         }
     }
 
@@ -71,7 +72,7 @@ extension Workflows {
                 inventory: inventory, tenants: try registeredTenants(), tenantsAreComplete: true, systemCNs: config.systemCNs,
                 managerCertificatePEM: managerPEM, crlDirectory: config.tenantCRLDirectory.map { CRLDirectory.load(from: $0) },
                 tenantCACertificates: cas, now: context.now(), expiryWarningDays: config.expiryWarningDays,
-                nodes: await driver.nodeIdentities(of: inventory))
+                nodes: await driver.nodeIdentities(of: inventory), clusters: await driver.clusterHealth(of: inventory))
             return (inventory, input)
         }
     }

@@ -105,16 +105,45 @@ public struct ShareDriver: Sendable {
         let groups = map.groups(of: configured)
         // With one server there is nothing to group: never an extra call.
         let known = configured.count < 2 ? Set(configured) : Set(configured.filter { map.entry(for: $0) != nil })
-        let reads = try await withThrowingTaskGroup(of: (Int, ClusterRead, TrustedPoolMembers?).self) { group in
+        let outcomes = await withTaskGroup(of: (Int, Result<(ClusterRead, TrustedPoolMembers?), any Error>).self) { group in
             for (position, servers) in groups.enumerated() {
                 group.addTask {
-                    let (read, members) = try await readCluster(servers, learn: !servers.allSatisfy(known.contains))
-                    return (position, read, members)
+                    do {
+                        return (position, .success(try await readCluster(servers, learn: !servers.allSatisfy(known.contains))))
+                    } catch {
+                        return (position, .failure(error))
+                    }
                 }
             }
-            var collected: [(Int, ClusterRead, TrustedPoolMembers?)] = []
-            for try await result in group { collected.append(result) }
+            var collected: [(Int, Result<(ClusterRead, TrustedPoolMembers?), any Error>)] = []
+            for await result in group { collected.append(result) }
             return collected.sorted { $0.0 < $1.0 }
+        }
+        // A server gshare did not know yet that does not answer, while a node that did answer
+        // lists it as a peer: a node of that pool that is down, passed over (not a failure).
+        var reads: [(Int, ClusterRead, TrustedPoolMembers?)] = []
+        var failures: [(servers: [GlusterServer], error: any Error)] = []
+        for (position, outcome) in outcomes {
+            switch outcome {
+            case .success(let (read, members)): reads.append((position, read, members))
+            case .failure(let error): failures.append((groups[position], error))
+            }
+        }
+        for failure in failures {
+            let peerOfAnswering = reads.contains { _, _, members in
+                members?.peers.contains { peer in failure.servers.contains { HostAddresses.same(peer.hostname, $0.host) } } == true
+            }
+            guard Self.nodeDidNotAnswer(failure.error), peerOfAnswering,
+                let index = reads.firstIndex(where: { _, _, members in
+                    members?.peers.contains { peer in failure.servers.contains { HostAddresses.same(peer.hostname, $0.host) } } == true
+                })
+            else { throw failure.error }
+            let (position, read, members) = reads[index]
+            let passed = read.passedOver + failure.servers.map { "\($0): \(failure.error)" }
+            logger.info("\(failure.servers.map(\.description).joined(separator: ", ")) passed over: \(failure.error)")
+            reads[index] = (
+                position, ClusterRead(servers: read.servers + failure.servers, answered: read.answered, volumes: read.volumes, passedOver: passed), members
+            )
         }
         var learned = false
         for (_, read, members) in reads {

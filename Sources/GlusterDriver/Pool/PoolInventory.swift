@@ -115,10 +115,15 @@ public struct PoolInventory: Sendable {
     /// Nodes that did not answer while another node of their cluster did, with why.
     public let passedOver: [String]
 
-    public init(volumes: [PoolVolume], missingTargets: [GlusterTarget], passedOver: [String] = []) {
+    /// The reads it was assembled from, one per cluster (every volume of it, not only the
+    /// pool's): what cluster health and the lock volume are judged from.
+    public let clusters: [ClusterRead]
+
+    public init(volumes: [PoolVolume], missingTargets: [GlusterTarget], passedOver: [String] = [], clusters: [ClusterRead] = []) {
         self.volumes = volumes
         self.missingTargets = missingTargets
         self.passedOver = passedOver
+        self.clusters = clusters
     }
 
     /// Picks the pool's volumes out of each server's `volume info all` (each server its own
@@ -165,7 +170,7 @@ public struct PoolInventory: Sendable {
                 }
             }
         }
-        return PoolInventory(volumes: volumes, missingTargets: missing, passedOver: clusters.flatMap(\.passedOver))
+        return PoolInventory(volumes: volumes, missingTargets: missing, passedOver: clusters.flatMap(\.passedOver), clusters: clusters)
     }
 
     /// The volume holding share `reference` (its id, or its name).

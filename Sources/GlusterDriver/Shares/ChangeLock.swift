@@ -186,11 +186,26 @@ extension ShareDriver {
                 message: "another gshare has held the cluster lock of \(subject) for more than \(lockTimeout): \(error.message)",
                 hint: "wait for it to finish and retry; a holder whose host vanished is released by GlusterFS after network.ping-timeout (42 s by default)")
         } catch let error as GlusterFSError {
+            if let down = await nodesDownWithoutQuorum(lockVolume.servers) {
+                throw ShareDriverError(
+                    .quorumLost, volume: subject,
+                    message: "\(down.count) of the pool's nodes are down or disconnected (\(down.joined(separator: ", "))): the pool lost its quorum, "
+                        + "so neither the cluster lock (\(lockVolume.name)) nor a change can go through; nothing was changed",
+                    hint: "bring the nodes back (gshare status shows the peers), then run the same command again")
+            }
             throw ShareDriverError(
                 .lockFailed, volume: subject,
                 message: "cannot take the cluster lock in \(lockVolume.name) (the lock volume of \(lockVolume.servers[0])'s pool): \(error)",
                 hint: "gshare doctor checks the lock volume; it must be started, reachable, and admit gshare's identity (auth.ssl-allow)")
         }
+    }
+
+    /// The peers that are down when they are too many for a quorum (half of the pool or
+    /// more), as the first node of `servers` that answers sees them; nil otherwise.
+    func nodesDownWithoutQuorum(_ servers: [GlusterServer]) async -> [String]? {
+        guard let cli = try? cli(servers[0]), let members = try? await cli.poolMembers() else { return nil }
+        let down = members.peers.filter { !$0.connected }.map(\.hostname)
+        return !down.isEmpty && down.count * 2 >= members.peers.count + 1 ? down : nil
     }
 
     /// The lock volumes of `clusters` (each once, ordered by volume ID): from

@@ -73,6 +73,19 @@ struct GlusterCLIDocument {
                     .unknownVolume, command: command, message: "the volume does not exist (gluster volume list shows the ones that do)",
                     glusterMessage: opErrstr, glusterErrno: opErrno)
             }
+            let said = opErrstr ?? ""
+            if said.range(of: "quorum not met", options: .caseInsensitive) != nil {
+                throw GlusterDriverError(
+                    .quorumLost, command: command,
+                    message: "glusterd refused the change: its pool lost server quorum (too many nodes are down); nothing was changed",
+                    glusterMessage: opErrstr, glusterErrno: opErrno)
+            }
+            if said.range(of: "not connected", options: .caseInsensitive) != nil || said.range(of: " is down", options: .caseInsensitive) != nil {
+                throw GlusterDriverError(
+                    .nodeDown, command: command,
+                    message: "glusterd refused the command: a node it needs is down or disconnected (\(Self.excerpt(said))); nothing was changed",
+                    glusterMessage: opErrstr, glusterErrno: opErrno)
+            }
             throw GlusterDriverError(
                 .commandFailed, command: command, message: "glusterd refused the command (opRet \(opRet), opErrno \(opErrno ?? 0))",
                 glusterMessage: opErrstr, glusterErrno: opErrno)

@@ -13,8 +13,10 @@ public struct VolumeInfo: Sendable, Equatable {
     public let name: String
     public let id: String
     public let status: Status
-    /// `host:/path` of each brick.
+    /// `host:/path` of each brick, in replica-set order.
     public let bricks: [String]
+    /// Bricks per replica set (`<replicaCount>`; 1 for a plain distribute volume).
+    public let replicaCount: Int
     /// Options set on the volume. A map, not a list: glusterd lists them most recently set
     /// first while it runs and reverses that order on every restart.
     public let options: [String: String]
@@ -47,6 +49,7 @@ public struct VolumeInfo: Sendable, Equatable {
         self.id = element.text(of: "id") ?? ""
         self.status = status
         self.bricks = (element.elements(forName: "bricks").first?.elements(forName: "brick") ?? []).compactMap { $0.text(of: "name") }
+        self.replicaCount = element.text(of: "replicaCount").flatMap(Int.init).map { min(max($0, 1), 64) } ?? 1
         var options: [String: String] = [:]
         for option in element.elements(forName: "options").first?.elements(forName: "option") ?? [] {
             guard let key = option.text(of: "name") else { throw malformed("\(name) has an option without a <name>") }

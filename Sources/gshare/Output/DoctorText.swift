@@ -4,6 +4,7 @@
 
 import Foundation
 import GShareDoctor
+import GlusterDriver
 import GShareWorkflows
 
 /// Human-readable rendering of `gshare status` and `gshare doctor`.
@@ -38,7 +39,36 @@ enum DoctorText {
         if !report.missingTargets.isEmpty {
             lines.append("configured targets their server does not have: \(report.missingTargets.joined(separator: ", "))")
         }
+        lines += clusters(report.clusters)
         return lines.joined(separator: "\n")
+    }
+
+    /// Each pool's nodes, bricks down and cluster lock, for `status`.
+    static func clusters(_ clusters: [ClusterHealth]) -> [String] {
+        var lines: [String] = []
+        for cluster in clusters {
+            lines.append("")
+            let nodes = cluster.nodeCount.map { "\($0) node\($0 == 1 ? "" : "s")" } ?? "nodes unknown"
+            let away = cluster.disconnectedPeers.isEmpty ? "all connected" : "DISCONNECTED: \(cluster.disconnectedPeers.joined(separator: ", "))"
+            lines.append("pool of \(cluster.answered): \(nodes), \(away)")
+            for volume in cluster.volumes {
+                lines.append(
+                    "    \(volume.volume): \(volume.bricksDown.count) of \(volume.bricks) bricks down (\(volume.bricksDown.joined(separator: ", ")))"
+                        + (volume.serving ? ", still serving" : ", NOT SERVING CLIENTS (a replica set lost its quorum)"))
+            }
+            let lock = cluster.lockVolume
+            let lockLine: String
+            if !lock.present {
+                lockLine = "local to this host (no volume \(lock.name): changes are safe from one host only)"
+            } else if !lock.started || lock.admitsManager == false {
+                lockLine = "\(lock.name), UNUSABLE (\(!lock.started ? "not started" : "gshare's CN not in its auth.ssl-allow")): changes fail"
+            } else {
+                lockLine = "\(lock.name) (cluster-wide)" + (lock.tls ? "" : ", without TLS: anyone reaching it can hold the locks")
+            }
+            lines.append("    cluster lock: \(lockLine)")
+            lines += cluster.problems.map { "    could not read \($0)" }
+        }
+        return lines
     }
 
     static func doctor(_ report: DoctorReport, fixes: [FixOutcome], fixing: Bool) -> String {
