@@ -215,6 +215,19 @@ package enum DriverFuzzing {
         } catch {
             broken.append("TrustedPoolMembers.parse threw \(type(of: error)), not a GlusterDriverError: \(error)")
         }
+        // The same bytes as `gluster volume status all`: which bricks are online.
+        do {
+            let status = try BrickStatus.parse(output)
+            if status.online.keys.contains(where: \.isEmpty) { broken.append("a volume status without a volume name was accepted") }
+            let volumes = (try? VolumeInfo.parse(output)) ?? []
+            for health in ClusterHealth.volumes(volumes, status: status) where health.bricksDown.isEmpty || health.bricksDown.count > health.bricks {
+                broken.append("volume \(health.volume): \(health.bricksDown.count) bricks down of \(health.bricks)")
+            }
+        } catch let error as GlusterDriverError {
+            if error.message.isEmpty { broken.append("error \(error.code) without a message") }
+        } catch {
+            broken.append("BrickStatus.parse threw \(type(of: error)), not a GlusterDriverError: \(error)")
+        }
         return broken
     }
 
