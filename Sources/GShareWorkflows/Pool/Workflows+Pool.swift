@@ -2,16 +2,21 @@
 // gshare — GShareWorkflows
 //===----------------------------------------------------------------------===//
 
+import Foundation
+public import GShareDoctor
 public import GlusterDriver
 
 /// What `pool check` judged.
 public struct PoolCheck: Sendable {
     /// The volumes judged, in pool order (or as asked).
     public let volumes: [PoolVolume]
+    /// What the doctor says of the nodes' own CNs against `system_cns` (learned from each
+    /// node by a TLS handshake): `node-cn-not-system`, `system-cn-unheld`, `node-cn-unknown`.
+    public let nodeFindings: [DoctorFinding]
     public var ready: Int { volumes.filter(\.posture.isReady).count }
     public var notReady: Int { volumes.count - ready }
-    /// `ok` when every volume judged is ready, else `refused`.
-    public var verdict: Verdict { notReady == 0 ? .ok : .refused }
+    /// `ok` when every volume judged is ready and no node finding is critical, else `refused`.
+    public var verdict: Verdict { notReady == 0 && !nodeFindings.contains { $0.severity == .critical } ? .ok : .refused }
 }
 
 extension Workflows {
@@ -24,7 +29,8 @@ extension Workflows {
     /// - Throws: ``WorkflowError`` `not-in-pool` for a volume the pool does not have.
     public func checkPool(_ volumes: [String] = []) async throws(WorkflowError) -> PoolCheck {
         let inventory = try await pool()
-        guard !volumes.isEmpty else { return PoolCheck(volumes: inventory.volumes) }
+        let nodeFindings = await self.nodeFindings(inventory)
+        guard !volumes.isEmpty else { return PoolCheck(volumes: inventory.volumes, nodeFindings: nodeFindings) }
         var selected: [PoolVolume] = []
         for name in volumes {
             guard let volume = inventory.volume(named: name) else {
@@ -34,7 +40,19 @@ extension Workflows {
             }
             selected.append(volume)
         }
-        return PoolCheck(volumes: selected)
+        return PoolCheck(volumes: selected, nodeFindings: nodeFindings)
+    }
+
+    /// The doctor's node checks (check 9) on the nodes of `inventory`.
+    func nodeFindings(_ inventory: PoolInventory) async -> [DoctorFinding] {
+        let nodes = await driver.nodeIdentities(of: inventory)
+        guard !nodes.isEmpty else { return [] }
+        let managerPEM = config.manager.flatMap { try? String(contentsOfFile: $0.certificate, encoding: .utf8) }
+        let input = DoctorInput(
+            inventory: PoolInventory(volumes: [], missingTargets: []), tenants: [], tenantsAreComplete: false, systemCNs: config.systemCNs,
+            managerCertificatePEM: managerPEM, now: context.now(), nodes: nodes)
+        let codes: [DoctorFinding.Code] = [.nodeCNNotSystem, .systemCNUnheld, .nodeCNUnknown]
+        return Doctor.diagnose(input).findings.filter { codes.contains($0.code) }
     }
 
     /// Applies the safe TLS settings to a pool volume (and with `restart`, restarts it so

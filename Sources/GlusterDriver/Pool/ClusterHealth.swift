@@ -11,14 +11,20 @@ import TenantPKI
 public struct BrickStatus: Sendable, Equatable {
     /// `host:/path` of every brick reported online, by volume name.
     public let online: [String: Set<String>]
+    /// The TCP port of each brick online (`host:/path`), where glusterd gives one.
+    public let ports: [String: Int]
 
-    public init(online: [String: Set<String>]) { self.online = online }
+    public init(online: [String: Set<String>], ports: [String: Int] = [:]) {
+        self.online = online
+        self.ports = ports
+    }
 
     /// Parses `gluster --xml volume status all`.
     /// - Throws: ``GlusterDriverError`` for a refused command or output that is not its XML.
     public static func parse(_ output: GlusterCommandOutput, command: [String] = ["volume", "status", "all"]) throws -> BrickStatus {
         let document = try GlusterCLIDocument(output, command: command)
         var online: [String: Set<String>] = [:]
+        var ports: [String: Int] = [:]
         let volumes = document.root.elements(forName: "volStatus").first?.elements(forName: "volumes").first?.elements(forName: "volume") ?? []
         for volume in volumes {
             guard let name = volume.text(of: "volName"), !name.isEmpty else {
@@ -27,11 +33,13 @@ public struct BrickStatus: Sendable, Equatable {
             var bricks = online[name] ?? []
             for node in volume.elements(forName: "node") {
                 guard let host = node.text(of: "hostname"), let path = node.text(of: "path"), path.hasPrefix("/") else { continue }
-                if node.text(of: "status") == "1" { bricks.insert("\(host):\(path)") }
+                guard node.text(of: "status") == "1" else { continue }
+                bricks.insert("\(host):\(path)")
+                if let port = node.text(of: "port").flatMap(Int.init), (1...65535).contains(port) { ports["\(host):\(path)"] = port }
             }
             online[name] = bricks
         }
-        return BrickStatus(online: online)
+        return BrickStatus(online: online, ports: ports)
     }
 }
 

@@ -7,7 +7,7 @@ import TenantPKI
 
 /// The TLS identity a GlusterFS node presents, learned from the node itself: the common
 /// name of the certificate its glusterd shows in a TLS handshake (management TLS, port
-/// 24007). That name is what the node's self-heal daemon, heal info and quota present to
+/// 24007), or without management TLS one of its TLS bricks (the same certificate). That name is what the node's self-heal daemon, heal info and quota present to
 /// the bricks, so it must be in every volume's `auth.ssl-allow` (a system CN).
 public struct NodeIdentity: Sendable, Equatable, Codable {
     /// The node's host, as its bricks name it.
@@ -27,20 +27,50 @@ public struct NodeIdentity: Sendable, Equatable, Codable {
 extension ShareDriver {
     /// The identity of every node holding a brick of a pool volume, each asked once and
     /// concurrently (a TLS handshake with its glusterd, as gshare's own identity when it has
-    /// one). Empty when the servers do not use management TLS: glusterd then speaks no TLS
-    /// (a brick's port would tell, from `volume status`; not asked yet).
+    /// one). Without management TLS glusterd speaks no TLS: a TLS brick of the node is asked
+    /// instead (its port from one `volume status all` per pool); a node without one running
+    /// is returned without a name, saying why.
     public func nodeIdentities(of inventory: PoolInventory, timeout: Duration = .seconds(5)) async -> [NodeIdentity] {
-        guard config.managementTLS else { return [] }
         var hosts: [String] = []
         for volume in inventory.volumes {
             for node in volume.nodes where !hosts.contains(where: { $0.lowercased() == node.lowercased() }) { hosts.append(node) }
         }
+        guard !hosts.isEmpty else { return [] }
+        // Where to shake hands: glusterd (24007) with management TLS; else a TLS brick of the
+        // node (its port from `volume status all` on the node that answered the pool read).
+        var endpoints: [String: Int] = [:]
+        var noBrick = "management TLS is off and no TLS brick of it is running"
+        if config.managementTLS {
+            for host in hosts { endpoints[host] = 24007 }
+        } else {
+            for read in inventory.clusters {
+                guard let cli = try? GlusterCLI(runner: nodeRunner(read.answered)),
+                    let output = try? await cli.runner.run(["volume", "status", "all"]),
+                    let status = try? BrickStatus.parse(output)
+                else {
+                    noBrick = "management TLS is off and the brick ports could not be read (gluster volume status all)"
+                    continue
+                }
+                for info in read.volumes where info.option(TLSOption.serverSSL).flatMap(GlusterBoolean.parse) == true {
+                    for brick in info.bricks {
+                        guard let port = status.ports[brick], let separator = brick.range(of: ":/") else { continue }
+                        let host = String(brick[..<separator.lowerBound])
+                        if let known = hosts.first(where: { HostAddresses.same($0, host) }), endpoints[known] == nil { endpoints[known] = port }
+                    }
+                }
+            }
+        }
         let identity = config.manager.map { (certificate: $0.certificate, key: $0.privateKey) }
+        let reason = noBrick
         return await withTaskGroup(of: (Int, NodeIdentity).self) { group in
             for (position, host) in hosts.enumerated() {
+                let port = endpoints[host]
                 group.addTask {
+                    guard let port else {
+                        return (position, NodeIdentity(host: host, commonName: nil, problem: reason))
+                    }
                     do {
-                        let chain = try TLSPeerProbe.certificateChain(host: host, port: 24007, identity: identity, timeout: timeout)
+                        let chain = try TLSPeerProbe.certificateChain(host: host, port: port, identity: identity, timeout: timeout)
                         return (position, NodeIdentity(host: host, commonName: String(decoding: chain[0].glusterFSName.bytes, as: UTF8.self), problem: nil))
                     } catch {
                         return (position, NodeIdentity(host: host, commonName: nil, problem: "\(error)"))

@@ -4,6 +4,7 @@
 
 import Foundation
 import GShareWorkflows
+import GShareDoctor
 import GlusterDriver
 
 /// `gshare pool list --json`.
@@ -50,11 +51,14 @@ struct PoolCheckDocument: Codable {
     let volumes: [TLSPosture]
     let ready: Int
     let notReady: Int
+    /// The nodes' own CNs against system_cns (the doctor's node findings).
+    let nodeFindings: [DoctorFinding]
 
     init(_ check: PoolCheck) {
         volumes = check.volumes.map(\.posture)
         ready = check.ready
         notReady = check.notReady
+        nodeFindings = check.nodeFindings
     }
 }
 
@@ -117,8 +121,12 @@ enum DriverText {
     }
 
     static func check(_ check: PoolCheck) -> String {
-        (check.volumes.map { posture($0.posture, export: $0.exportLocation) } + ["\(check.ready) ready, \(check.notReady) not ready"])
-            .joined(separator: "\n")
+        var lines = check.volumes.map { posture($0.posture, export: $0.exportLocation) } + ["\(check.ready) ready, \(check.notReady) not ready"]
+        for finding in check.nodeFindings {
+            lines.append("\(finding.severity.rawValue.uppercased()) [\(finding.code)] \(finding.message)")
+            lines.append("    fix: \(finding.fix)")
+        }
+        return lines.joined(separator: "\n")
     }
 
     static func prepared(_ result: PrepareResult, asked volume: String) -> String {
