@@ -74,7 +74,10 @@ extension ShareDriver {
             marks.deletedShareID = fresh.marks.deletedShareID
             let list = SSLAllowList.exactly(systemCNs)
             try claim.checkHeld(volume: volume.exportLocation)
-            try await cli.volumeSet(volume.name, [VolumeSetting(key: "auth.ssl-allow", value: list.rendered)] + marks.settings)
+            try await setConfirming(
+                cli, volume.name, [VolumeSetting(key: "auth.ssl-allow", value: list.rendered)] + marks.settings, share: id,
+                exportLocation: volume.exportLocation, what: "the claim of a share (\(id))", check: "gshare share list"
+            ) { ShareMarks(options: $0.options).shareID == id }
             // Re-read the mark: a gshare on another host may have claimed the volume at the same time.
             let after = PoolVolume(server: volume.server, info: try await cli.volumeInfo(of: volume.name), sizeGB: volume.sizeGB, systemCNs: systemCNs, servers: volume.servers)
             guard after.marks.shareID == id else {

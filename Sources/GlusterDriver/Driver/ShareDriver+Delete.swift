@@ -48,13 +48,15 @@ extension ShareDriver {
         // 1. Cut tenants off and mark the volume as needing a wipe.
         if volume.marks.state != .needsWipe || volume.allowList.rendered != exactlySystem.rendered || !volume.marks.granted.isEmpty {
             try locked.lock.checkHeld(volume: volume.exportLocation)
-            try await locked.cli.volumeSet(
-                locked.info.name,
+            try await setConfirming(
+                locked.cli, locked.info.name,
                 [
                     VolumeSetting(key: "auth.ssl-allow", value: exactlySystem.rendered),
                     VolumeSetting(key: ShareMarks.Key.state, value: ShareMarks.State.needsWipe.rawValue),
                     ShareMarks.grantedSetting([]),
-                ])
+                ], share: shareID, exportLocation: volume.exportLocation, what: "cutting the tenants of share \(shareID) off",
+                check: "gshare share show \(shareID)"
+            ) { ShareMarks(options: $0.options).state == .needsWipe && SSLAllowList(optionValue: $0.option("auth.ssl-allow")) == exactlySystem }
         }
 
         // 2. Wipe as gshare's identity; TLS required even if someone turned it off. Every
@@ -88,7 +90,10 @@ extension ShareDriver {
         var cleared = ShareMarks()
         cleared.deletedShareID = shareID
         try locked.lock.checkHeld(volume: volume.exportLocation)
-        try await locked.cli.volumeSet(locked.info.name, cleared.settings)
+        try await setConfirming(
+            locked.cli, locked.info.name, cleared.settings, share: shareID, exportLocation: volume.exportLocation,
+            what: "returning the wiped volume of share \(shareID) to the pool", check: "gshare pool list"
+        ) { ShareMarks(options: $0.options).shareID == nil && ShareMarks(options: $0.options).deletedShareID == shareID }
         var index = ShareIndex.load(stateDirectory: config.stateDirectory)
         index.shares.removeAll { $0.id == shareID }
         index.save(stateDirectory: config.stateDirectory)

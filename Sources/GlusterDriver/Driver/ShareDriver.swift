@@ -77,6 +77,25 @@ public struct ShareDriver: Sendable {
         }
     }
 
+    /// One `volume set` whose outcome a hung node can leave unknown: on such a failure
+    /// (``mayStillTakeEffect(_:)``), the volume is read again, and when `applied` finds the
+    /// change made this returns normally; otherwise it throws `outcome-unknown` naming the
+    /// command that tells (`check`). Any other failure is thrown as it is.
+    func setConfirming(
+        _ cli: GlusterCLI, _ volume: String, _ settings: [VolumeSetting], share: String?, exportLocation: String, what: String, check: String,
+        applied: (VolumeInfo) -> Bool
+    ) async throws {
+        do {
+            try await cli.volumeSet(volume, settings)
+        } catch let error where Self.mayStillTakeEffect(error) {
+            if let now = try? await cli.volumeInfo(of: volume), applied(now) { return }
+            throw ShareDriverError(
+                .outcomeUnknown, share: share, volume: exportLocation,
+                message: "\(what) was sent to \(exportLocation) but did not finish: \(error). A node of its pool holds it, so it may still take effect when that node recovers; gshare does not know yet",
+                hint: "see where it stands: \(check); when the node is back, run the same command again (it converges)")
+        }
+    }
+
     /// The lock key of claims (a free volume for a share, a share name).
     static let claimLockKey = "claim"
 
