@@ -31,11 +31,50 @@ public struct WipeOptions: Hashable, Sendable, Codable {
     /// Names read from a directory before removing them (then the directory is read
     /// again). Bounds memory per directory level. Default 1,000.
     public var batchSize: Int = 1000
+    /// Removals in flight at once: whole subtrees or single unlinks, on a fixed set of this
+    /// many threads (the caller's included), however deep the tree. 1 (the default)
+    /// removes one entry after the other on the caller's thread. Values below 1 count as 1,
+    /// above ``maximumParallelism`` as that.
+    ///
+    /// Ask for more (16 is a good value on a replicated volume) only when the volume's
+    /// `features.trash` is off, which the caller reads from `gluster volume info` (a client
+    /// cannot see it): GlusterFS 10.3's trash translator crashes the brick when several
+    /// unlinks it moves to `/.trashcan` run at once (`trash_unlink_mkdir_cbk` and
+    /// `posix_mkdir` call each other until the stack overflows: cores of `glusterfsd` in
+    /// the lab, and GlusterFS issue #1832, closed unfixed). Probing for the translator from
+    /// the client (an unlink watched in `/.trashcan`, or `rmdir /.trashcan`, which it refuses
+    /// with `EPERM`) crashed the brick the same way even with one unlink at a time after it.
+    public var parallelism: Int = 1
 
-    public init(emptyTrashcan: Bool = true, progressInterval: Int = 500, batchSize: Int = 1000) {
+    /// The most threads a wipe uses, whatever ``parallelism`` asks for.
+    public static let maximumParallelism = 256
+
+    public init(emptyTrashcan: Bool = true, progressInterval: Int = 500, batchSize: Int = 1000, parallelism: Int = 1) {
         self.emptyTrashcan = emptyTrashcan
         self.progressInterval = progressInterval
         self.batchSize = batchSize
+        self.parallelism = parallelism
+    }
+
+    /// ``parallelism`` within 1…``maximumParallelism``.
+    var effectiveParallelism: Int { min(max(1, parallelism), Self.maximumParallelism) }
+}
+
+extension WipeOptions {
+    private enum CodingKeys: String, CodingKey {
+        case emptyTrashcan, progressInterval, batchSize, parallelism
+    }
+
+    /// Decodes options; a field that is missing (options written before it existed) keeps
+    /// its default.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = WipeOptions()
+        self.init(
+            emptyTrashcan: try container.decodeIfPresent(Bool.self, forKey: .emptyTrashcan) ?? defaults.emptyTrashcan,
+            progressInterval: try container.decodeIfPresent(Int.self, forKey: .progressInterval) ?? defaults.progressInterval,
+            batchSize: try container.decodeIfPresent(Int.self, forKey: .batchSize) ?? defaults.batchSize,
+            parallelism: try container.decodeIfPresent(Int.self, forKey: .parallelism) ?? defaults.parallelism)
     }
 }
 
@@ -127,143 +166,42 @@ extension GlusterVolume {
     /// `/.trashcan/internal_op`, which are emptied last (see ``WipeOptions/emptyTrashcan``):
     /// depth first, files unlinked, directories removed bottom-up.
     ///
+    /// Up to ``WipeOptions/parallelism`` entries are removed at the same time (whole
+    /// subtrees, or single unlinks), by a fixed set of threads that lives as long as this
+    /// call: on a replicated volume every removal is a round trip to every replica, so one
+    /// at a time leaves the bricks mostly waiting. A directory is removed only once every
+    /// removal inside it has ended, and each batch of names is finished before the
+    /// directory is read again.
+    ///
+    /// > Warning: only for a volume with `features.trash off` (see
+    /// > ``WipeOptions/parallelism``).
+    ///
     /// Safe to run again after an interruption: what is already gone (`ENOENT`) counts as
     /// ``WipeCounts/alreadyGone``. Memory stays bounded however many entries there are:
     /// each directory is read in batches of ``WipeOptions/batchSize`` names, removed, and
-    /// read again until only what cannot go is left. An entry that cannot be removed is
-    /// counted in ``WipeCounts/failures`` (with a sample in the report) and the wipe goes on.
+    /// read again until only what cannot go is left (at most ``WipeOptions/parallelism``
+    /// directories are being read at a time). An entry that cannot be removed is counted in
+    /// ``WipeCounts/failures`` (with a sample in the report) and the wipe goes on.
     ///
     /// - Parameter progress: called with the running counts every
-    ///   ``WipeOptions/progressInterval`` entries.
+    ///   ``WipeOptions/progressInterval`` entries, from whichever thread removed the entry
+    ///   that completed the interval; never by two threads at once, and in order (each
+    ///   call's counts include the previous call's).
     /// - Throws: ``GlusterFSError`` only when the volume's root cannot be read.
-    public func wipe(options: WipeOptions = WipeOptions(), progress: (WipeCounts) -> Void = { _ in }) throws -> WipeReport {
+    public func wipe(options: WipeOptions = WipeOptions(), progress: @escaping @Sendable (WipeCounts) -> Void = { _ in }) throws -> WipeReport {
         try checkUsable("/", "wipe")
         let clock = ContinuousClock()
         let started = clock.now
-        let (counts, samples) = try withoutActuallyEscaping(progress) { progress in
-            var state = WipeState(options: options, progress: progress)
-            try wipeContents(of: "/", depth: 0, state: &state)
-            return (state.counts, state.samples)  // the closure must not outlive this call
-        }
+        let threads = WipeThreads(count: options.effectiveParallelism - 1)
+        let run = WipeRun(volume: ConnectedVolume(volume: self), options: options, threads: threads, progress: progress)
+        defer { threads.close() }  // every job has ended by then: each batch waits for its own
+        _ = try run.wipeContents(of: "/", depth: 0)
+        let (counts, samples) = run.result
         var preserved: [String] = []
         for path in ["/\(TrashcanNames.trashcan)", "/\(TrashcanNames.trashcan)/\(TrashcanNames.internalOperations)"] {
             if (try? entry(at: path)) != nil { preserved.append(path) }
         }
         return WipeReport(removed: counts, preserved: preserved, failureSamples: samples, elapsed: clock.now - started)
-    }
-
-    private struct WipeState {
-        let options: WipeOptions
-        let progress: (WipeCounts) -> Void
-        var counts = WipeCounts()
-        var samples: [WipeFailure] = []
-        private var sinceReport = 0
-
-        init(options: WipeOptions, progress: @escaping (WipeCounts) -> Void) {
-            self.options = options
-            self.progress = progress
-        }
-
-        mutating func handled() {
-            sinceReport += 1
-            if sinceReport >= max(1, options.progressInterval) {
-                sinceReport = 0
-                progress(counts)
-            }
-        }
-
-        mutating func failed(_ error: GlusterFSError, path: String) {
-            counts.countFailure()
-            if samples.count < 20 {
-                samples.append(WipeFailure(operation: error.operation, path: path, errno: error.errno, message: error.message))
-            }
-            handled()
-        }
-    }
-
-    /// Names under `path` the wipe must not remove, and whether to empty them (last).
-    private func isPreserved(_ name: String, in path: String, depth: Int, options: WipeOptions) -> (keep: Bool, descend: Bool) {
-        if depth == 0 && name == TrashcanNames.trashcan { return (true, options.emptyTrashcan) }
-        if depth == 1 && path == "/\(TrashcanNames.trashcan)" && name == TrashcanNames.internalOperations { return (true, true) }
-        return (false, false)
-    }
-
-    /// Removes everything inside `path` (not `path` itself). `depth` 0 is the root.
-    private func wipeContents(of path: String, depth: Int, state: inout WipeState) throws {
-        var skipped: Set<String> = []
-        // Preserved folders to empty LAST: with the trash translator on, every unlink above
-        // moves a file into /.trashcan, so it is emptied only once nothing else is left; and
-        // /.trashcan/internal_op after the rest of /.trashcan.
-        var emptyLater: [String] = []
-        while true {
-            // Read one batch, then close the directory before changing it.
-            var batch: [GlusterDirectory.Entry] = []
-            do {
-                let directory = try openDirectory(path)
-                while batch.count < max(1, state.options.batchSize), let entry = try directory.next() {
-                    if entry.name == "." || entry.name == ".." || skipped.contains(entry.name) { continue }
-                    batch.append(entry)
-                }
-            } catch let error as GlusterFSError where depth > 0 && error.errno == ENOENT {
-                return  // gone already
-            } catch let error as GlusterFSError where depth > 0 {
-                state.failed(error, path: path)
-                return
-            }
-            if batch.isEmpty { break }
-            for entry in batch {
-                let child = joinPath(path, entry.name)
-                let rule = isPreserved(entry.name, in: path, depth: depth, options: state.options)
-                if rule.keep {
-                    skipped.insert(entry.name)
-                    if rule.descend { emptyLater.append(child) }
-                    continue
-                }
-                if entry.kind == .directory {
-                    var attempt = 0
-                    while true {
-                        attempt += 1
-                        let failuresBefore = state.counts.failures
-                        try wipeContents(of: child, depth: depth + 1, state: &state)
-                        let cleanInside = state.counts.failures == failuresBefore
-                        do {
-                            try removeDirectory(child)
-                            state.counts.countDirectory()
-                        } catch let error as GlusterFSError where error.errno == ENOENT {
-                            state.counts.countAlreadyGone()
-                        } catch let error as GlusterFSError where error.errno == ENOTEMPTY && cleanInside && attempt < 3 {
-                            // A first listing can come back short (a directory the trash
-                            // translator created on the brick has no DHT layout until looked
-                            // up), or something appeared meanwhile: list it again.
-                            continue
-                        } catch let error as GlusterFSError {
-                            // Something inside could not go (already counted): report and leave it.
-                            skipped.insert(entry.name)
-                            state.failed(error, path: child)
-                        }
-                        break
-                    }
-                    if skipped.contains(entry.name) { continue }
-                } else {
-                    do {
-                        try unlink(child)
-                        if entry.kind == .regular {
-                            state.counts.countFile(size: entry.size)
-                        } else {
-                            state.counts.countOther()
-                        }
-                    } catch let error as GlusterFSError where error.errno == ENOENT {
-                        state.counts.countAlreadyGone()
-                    } catch let error as GlusterFSError {
-                        skipped.insert(entry.name)
-                        state.failed(error, path: child)
-                        continue
-                    }
-                }
-                state.handled()
-            }
-        }
-        for folder in emptyLater { try wipeContents(of: folder, depth: depth + 1, state: &state) }
     }
 
     // MARK: - Fill

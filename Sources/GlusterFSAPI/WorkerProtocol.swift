@@ -29,7 +29,7 @@ package enum WorkerOperation: Sendable, Hashable, Codable {
     case lock(keys: [String], holder: String, waitSeconds: Double)
 
     private enum Keys: String, CodingKey {
-        case kind, path, files, directories, root, bytesPerFile, limit, emptyTrashcan, progressInterval, batchSize
+        case kind, path, files, directories, root, bytesPerFile, limit, emptyTrashcan, progressInterval, batchSize, parallelism
         case keys, holder, waitSeconds
     }
 
@@ -54,6 +54,7 @@ package enum WorkerOperation: Sendable, Hashable, Codable {
             try container.encode(options.emptyTrashcan, forKey: .emptyTrashcan)
             try container.encode(options.progressInterval, forKey: .progressInterval)
             try container.encode(options.batchSize, forKey: .batchSize)
+            try container.encode(options.parallelism, forKey: .parallelism)
         case .fill(let files, let directories, let root, let bytesPerFile):
             try container.encode(files, forKey: .files)
             try container.encode(directories, forKey: .directories)
@@ -81,7 +82,8 @@ package enum WorkerOperation: Sendable, Hashable, Codable {
                 WipeOptions(
                     emptyTrashcan: try container.decodeIfPresent(Bool.self, forKey: .emptyTrashcan) ?? defaults.emptyTrashcan,
                     progressInterval: try container.decodeIfPresent(Int.self, forKey: .progressInterval) ?? defaults.progressInterval,
-                    batchSize: try container.decodeIfPresent(Int.self, forKey: .batchSize) ?? defaults.batchSize))
+                    batchSize: try container.decodeIfPresent(Int.self, forKey: .batchSize) ?? defaults.batchSize,
+                    parallelism: try container.decodeIfPresent(Int.self, forKey: .parallelism) ?? defaults.parallelism))
         case "fill":
             self = .fill(
                 files: try container.decode(Int.self, forKey: .files),

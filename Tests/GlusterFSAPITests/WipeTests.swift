@@ -86,7 +86,7 @@ struct WipeTests {
         print("fill of 10,000 files in one directory: \(clock.now - started)")
         #expect(filled.files == 10_000)
         // Batches of 1,000 names: the directory is read ten times, never held whole.
-        let report = try await client.wipe(try lab.connection("wipe", as: "gshare-manager"), options: WipeOptions(batchSize: 1000))
+        let report = try await client.wipe(try lab.connection("wipe", as: "gshare-manager"), options: WipeOptions(batchSize: 1000, parallelism: 16))
         print("wipe of 10,000 files: \(report.removed) in \(report.elapsed)")
         #expect(report.isComplete)
         #expect(report.removed.files == 10_000)
@@ -105,7 +105,7 @@ struct WipeTests {
         // Kill the first wipe at its first progress report.
         let firstReport = Mutex<WipeCounts?>(nil)
         let interrupted = Task {
-            try await client.wipe(try lab.connection("wipe", as: "gshare-manager"), options: WipeOptions(progressInterval: 200)) { counts in
+            try await client.wipe(try lab.connection("wipe", as: "gshare-manager"), options: WipeOptions(progressInterval: 200, parallelism: 16)) { counts in
                 firstReport.withLock { $0 = $0 ?? counts }
             }
         }
@@ -118,7 +118,7 @@ struct WipeTests {
         #expect(halfway.count < total, "the first wipe removed something")
         #expect(!halfway.isEmpty, "the first wipe was interrupted before the end")
 
-        let second = try await client.wipe(try lab.connection("wipe", as: "gshare-manager"))
+        let second = try await client.wipe(try lab.connection("wipe", as: "gshare-manager"), options: WipeOptions(parallelism: 16))
         print("second wipe: \(second.removed)")
         #expect(second.isComplete, "\(second.failureSamples)")
         #expect(try await Self.leftovers(lab, client: client) == [])
@@ -182,6 +182,72 @@ struct WipeTests {
             try await client.walk(manager).entries.allSatisfy { $0.path == "/.trashcan" || $0.path == "/.trashcan/internal_op" }
         }, "nothing but the trash folders after one default wipe")
         _ = afterOnce
+    }
+
+    /// Several directories and unlinks in flight at once, in batches smaller than a
+    /// directory, over nested directories and both trash folders: everything but the two
+    /// folders goes, every entry is counted exactly once, and the progress reports (from
+    /// several threads) come one at a time and in order.
+    @Test(.timeLimit(.minutes(2)))
+    func aParallelWipeOfNestedDirectoriesAndTheTrashFoldersRemovesAllButTheTwoFoldersAndCountsEachEntryOnce() async throws {
+        let lab = try Lab.load()
+        let client = try makeClient()
+        let manager = try lab.connection("wipe", as: "gshare-manager")
+        let tenant = try lab.connection("wipe", as: "tenant-a")
+        _ = try await client.wipe(manager)
+        _ = try await client.fill(tenant, files: 0, directories: 1, under: "/.trashcan")  // mkdir when missing
+        _ = try await client.fill(tenant, files: 40, directories: 4, under: "/.trashcan/internal_op")
+        _ = try await client.fill(tenant, files: 30, directories: 3, under: "/.trashcan/moved")
+        _ = try await client.fill(tenant, files: 400, directories: 25, under: "/tenant-data")
+        // Deeper: trees inside the leaves of the first one (/tenant-data/dN/eN/nested/dN/eN/fN).
+        for leaf in 0..<3 {
+            _ = try await client.fill(tenant, files: 20 + leaf, directories: 4, under: "/tenant-data/d\(leaf)/e\(leaf)/nested")
+        }
+        _ = try await client.fill(tenant, files: 7, directories: 1, under: "/flat")
+        let before = try await client.walk(manager, limit: 1_000_000).entries
+            .filter { $0.path != "/.trashcan" && $0.path != "/.trashcan/internal_op" }
+        let files = before.filter { $0.kind == .regular }.count
+        let directories = before.filter { $0.kind == .directory }.count
+        #expect(files == 40 + 30 + 400 + 20 + 21 + 22 + 7)
+        #expect(before.count == files + directories)
+
+        let progress = Mutex<[WipeCounts]>([])
+        let report = try await client.wipe(manager, options: WipeOptions(progressInterval: 10, batchSize: 7, parallelism: 8)) { counts in
+            progress.withLock { $0.append(counts) }
+        }
+        print("parallel wipe (8 in flight, batches of 7): \(report.removed) in \(report.elapsed)")
+        #expect(report.isComplete, "\(report.failureSamples)")
+        #expect(report.removed.files == files)
+        #expect(report.removed.directories == directories)
+        #expect(report.removed.others == 0)
+        #expect(report.removed.alreadyGone == 0, "no entry was removed twice")
+        #expect(report.removed.bytes == Int64(files * 64))
+        #expect(report.preserved == ["/.trashcan", "/.trashcan/internal_op"])
+        let remaining = try await client.walk(manager, limit: 1_000_000).entries.map(\.path)
+        #expect(remaining == ["/.trashcan", "/.trashcan/internal_op"], "\(remaining)")
+
+        // One report every 10 entries, each counting exactly 10 more than the one before.
+        let reports = progress.withLock { $0 }
+        #expect(reports.map(\.handled) == Array(stride(from: 10, through: files + directories, by: 10)))
+        #expect(reports.allSatisfy { $0.failures == 0 && $0.alreadyGone == 0 })
+    }
+
+    /// Parallelism 1 is the sequential wipe; a parallelism beyond any reason is bounded,
+    /// not a thread per request.
+    @Test(.timeLimit(.minutes(2)))
+    func aSequentialWipeAndAnAbsurdParallelismBothEmptyTheVolume() async throws {
+        let lab = try Lab.load()
+        let client = try makeClient()
+        let manager = try lab.connection("wipe", as: "gshare-manager")
+        let tenant = try lab.connection("wipe", as: "tenant-a")
+        for parallelism in [1, 1_000_000_000, -5] {
+            let filled = try await client.fill(tenant, files: 60, directories: 6, under: "/tenant-data")
+            let report = try await client.wipe(manager, options: WipeOptions(parallelism: parallelism))
+            #expect(report.isComplete, "\(report.failureSamples)")
+            #expect(report.removed.files == filled.files)
+            #expect(report.removed.directories == filled.directories)
+            #expect(try await Self.leftovers(lab, client: client) == [])
+        }
     }
 
     @Test(.timeLimit(.minutes(2)))

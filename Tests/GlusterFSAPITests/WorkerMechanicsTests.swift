@@ -15,7 +15,7 @@ struct WorkerMechanicsTests {
             address: GlusterVolumeAddress(host: "127.0.0.2", volume: "v"),
             identity: GlusterTLSIdentity(directory: "/etc/ssl/tenant-a/"), transport: .requireTLS)
         for operation: WorkerOperation in [
-            .probe(path: "/p"), .wipe(WipeOptions(emptyTrashcan: true, progressInterval: 7, batchSize: 9)),
+            .probe(path: "/p"), .wipe(WipeOptions(emptyTrashcan: true, progressInterval: 7, batchSize: 9, parallelism: 3)),
             .fill(files: 3, directories: 2, root: "/r", bytesPerFile: 5), .statvfs(path: "/"), .walk(path: "/w", limit: 4),
         ] {
             let request = WorkerRequest(connection: connection, operation: operation, deadlineSeconds: 1.5, logFile: "/tmp/l")
@@ -29,6 +29,15 @@ struct WorkerMechanicsTests {
         }
         #expect(connection.identity?.certificateChain == "/etc/ssl/tenant-a/glusterfs.pem")
         #expect(connection.address.description == "127.0.0.2:/v")
+    }
+
+    @Test func aWipeRequestWrittenBeforeParallelismExistedGetsTheDefaults() throws {
+        let json = #"{"protocolVersion":1,"connection":{"address":{"host":"h","port":24007,"volume":"v"},"transport":"followVolume"},"operation":{"kind":"wipe","emptyTrashcan":false,"progressInterval":5,"batchSize":6},"deadlineSeconds":1}"#
+        let request = try JSONDecoder().decode(WorkerRequest.self, from: Data(json.utf8))
+        #expect(request.operation == .wipe(WipeOptions(emptyTrashcan: false, progressInterval: 5, batchSize: 6, parallelism: 1)))
+        let options = try JSONDecoder().decode(WipeOptions.self, from: Data(#"{"batchSize":2}"#.utf8))
+        #expect(options == WipeOptions(batchSize: 2))
+        #expect(try JSONDecoder().decode(WipeOptions.self, from: JSONEncoder().encode(WipeOptions(parallelism: 4))).parallelism == 4)
     }
 
     @Test func anUnknownOperationIsRejectedWithTheKnownOnesNamed() throws {
