@@ -36,6 +36,18 @@ extension ShareDriver {
         }
     }
 
+    /// Removals in flight during a wipe when the trash translator is off: on a replica-3
+    /// volume every unlink is three brick operations, so they are latency-bound.
+    static let wipeParallelism = 16
+
+    /// How to wipe `volume`: many removals in flight, but one at a time when its trash
+    /// translator is on (`features.trash`): GlusterFS 10.3's trash translator crashes the
+    /// brick under concurrent unlinks (GlusterFS issue 1832; seen here).
+    static func wipeOptions(for volume: VolumeInfo) -> WipeOptions {
+        let trashOn = volume.option("features.trash").flatMap(GlusterBoolean.parse) == true
+        return WipeOptions(parallelism: trashOn ? 1 : wipeParallelism)
+    }
+
     /// The delete, under the share's lock.
     private func delete(
         _ locked: LockedShare, _ reference: String, manager: ManagerIdentity, client: IsolatedGlusterClient,
@@ -71,7 +83,7 @@ extension ShareDriver {
             managementIdentity: config.managementTLS ? identity : nil)
         let report: WipeReport
         do {
-            report = try await client.wipe(connection, deadline: wipeDeadline, progress: progress)
+            report = try await client.wipe(connection, options: Self.wipeOptions(for: locked.info), deadline: wipeDeadline, progress: progress)
         } catch {
             throw ShareDriverError(
                 .wipeFailed, share: shareID, volume: volume.exportLocation,
