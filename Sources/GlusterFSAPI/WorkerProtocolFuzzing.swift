@@ -21,6 +21,13 @@ package enum WorkerProtocolFuzzing {
         var broken: [String] = []
         if let request = try? JSONDecoder().decode(WorkerRequest.self, from: Data(bytes)) {
             _ = (request.operation.kind, request.deadline)  // what the worker computes first
+            if case .lock(let keys, _, let wait) = request.operation {
+                // The worker opens these paths: never outside the lock folder.
+                for key in keys where !GlusterLockFiles.isValidKey(key) || key.contains("/") {
+                    broken.append("a lock request with the key \(key.debugDescription) was accepted")
+                }
+                if !(wait.isFinite && wait >= 0) { broken.append("a lock request waiting \(wait) s was accepted") }
+            }
             checkRoundTrip(request, "the request", &broken)
         }
         let events = Mutex<[WorkerMessage]>([])

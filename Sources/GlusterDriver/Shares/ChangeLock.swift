@@ -15,11 +15,8 @@ import Logging
 /// fixes), `claim` for claiming a free volume and a share name (`share create`, which also
 /// excludes prepare and the fixes of free volumes by taking `claim` with the volume's key).
 ///
-/// Sendable by construction: its locks are immutable references; the cluster holds release
-/// themselves (``GlusterLockHold``).
-public final class ChangeLock: @unchecked Sendable {
-    // @unchecked: `VolumeLock` is a final class with immutable state (a descriptor owned
-    // until deinit); it is only kept alive here, never used from two threads.
+/// Sendable by construction: it holds immutable references to Sendable locks.
+public final class ChangeLock: Sendable {
     let local: [VolumeLock]
     let cluster: [GlusterLockHold]
 

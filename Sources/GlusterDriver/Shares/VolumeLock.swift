@@ -14,7 +14,7 @@ import Glibc
 /// so a crash never leaves a stale lock behind. The key is the volume's identity (the ID
 /// glusterd gave it), not how its host is spelt: `h:/v`, `127.0.0.1:/v` and `localhost:/v`
 /// (or another node of the same trusted pool) all take the same lock.
-public final class VolumeLock {
+public final class VolumeLock: Sendable {
     public let path: String
     private let descriptor: Int32
 
