@@ -68,7 +68,7 @@ extension Doctor {
                 findings.append(
                     DoctorFinding(
                         .lockVolumeOpen, .warning, volume: lock.name,
-                        "the lock volume \(lock.name) of \(pool) does not enforce TLS (server.ssl off): anyone who reaches it can hold gshare's locks and stall every change",
+                        "the lock volume \(lock.name) of \(pool) does not enforce TLS (server.ssl off): anyone who reaches it can hold gshare's locks and stall every change, or remove a lock file and let two changes in at once",
                         fix: "gluster volume set \(lock.name) server.ssl on client.ssl on auth.ssl-allow <the system CNs>, then restart it"))
             }
             for problem in cluster.problems {
