@@ -118,6 +118,26 @@ struct ClusterLockTests {
         #expect(Set(byName.map(\.1)).count == 3, "\(byName)")
     }
 
+    /// A grant over SSH as root, on the cluster: one `volume info` under the cluster lock,
+    /// the `volume set` (with a `pool list` beside it, naming nodes that are away), and the
+    /// verify read from the store of the node that took the set (`cat` over the same SSH
+    /// session), not one more gluster call.
+    @Test(.timeLimit(.minutes(2)))
+    func aGrantOverSSHAsRootMakesThreeGlusterCallsAndVerifiesInTheWritingNodesStore() async throws {
+        let cluster = try Cluster.load()
+        let (host, _) = try Self.twoHosts(cluster)
+        Self.freeAll(cluster)
+        defer { Self.freeAll(cluster) }
+        #expect(try await host.gshare("share", "create", "--name", "calls").status == 0)
+        _ = try host.takeCalls()
+        let allow = try await host.gshare("access", "allow", "calls", "--cn", "counted")
+        #expect(allow.status == 0, "\(allow.stdout) \(allow.stderr)")
+        let calls = try host.takeCalls().map { $0.arguments.prefix(2).joined(separator: " ") }
+        #expect(calls.sorted() == ["pool list", "volume info", "volume set"], "\(calls)")
+        let names = try await Self.accessNames(host, "calls")
+        #expect(names.contains("counted"))
+    }
+
     /// The lab's lock volume as gshare-manager reaches it (what a test holds locks through).
     static func lockVolume(_ cluster: Cluster) throws -> GlusterConnection {
         let identity = try cluster.identity(named: "gshare-manager")

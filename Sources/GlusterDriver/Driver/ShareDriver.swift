@@ -11,8 +11,9 @@ import TenantPKI
 /// ``VolumeLock`` and is verified after writing.
 ///
 /// Gluster calls per operation: `pool list` one `volume info all` per server; an access
-/// change one `volume info` + one `volume set`, verified in glusterd's committed store when
-/// gshare runs on the server as root (else one more call, `volume get auth.ssl-allow`); a
+/// change one `volume info` + one `volume set`, verified in glusterd's committed store of the
+/// node that took the set when gshare may read it (locally, or over SSH, as root; else one
+/// more call, `volume get auth.ssl-allow`), plus on a cluster a `pool list` beside the set; a
 /// no-op allow/deny one `volume info`. (Plus one `volume info all` when the local share
 /// index does not know the share yet.)
 public struct ShareDriver: Sendable {

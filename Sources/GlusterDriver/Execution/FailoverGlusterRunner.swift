@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import GShareSSH
+import Synchronization
 public import Logging
 
 /// Runs each command on the first node of a cluster that takes it, and moves to the next
@@ -26,16 +27,24 @@ public struct FailoverGlusterRunner: GlusterCommandRunner {
     /// Told about each node passed over (as a warning: the command still ran elsewhere).
     public let logger: Logger
 
+    /// Which node took the last `volume set` (its store holds what it committed).
+    private let lastWriter = LastWriter()
+
+    /// Sendable by construction: its only state is the `Mutex`.
+    private final class LastWriter: Sendable {
+        let index = Mutex<Int?>(nil)
+    }
+
     public init(nodes: [Node], logger: Logger) {
         self.nodes = nodes
         self.logger = logger
     }
 
-    /// The first node's store, and only when it is the single node: with several, the
-    /// command may have gone to another one.
+    /// The store of the node that took the last `volume set` (glusterd commits there before
+    /// the CLI returns); nil before any.
     public func committedOption(_ key: String, ofVolume volume: String) async -> String? {
-        guard nodes.count == 1, let only = nodes.first else { return nil }
-        return await only.runner.committedOption(key, ofVolume: volume)
+        guard let index = lastWriter.index.withLock({ $0 }), nodes.indices.contains(index) else { return nil }
+        return await nodes[index].runner.committedOption(key, ofVolume: volume)
     }
 
     /// The first node logs in ahead (the one the next command goes to when it answers).
@@ -56,6 +65,7 @@ public struct FailoverGlusterRunner: GlusterCommandRunner {
                     logger.info("\(node.server) passed over: its glusterd does not answer", metadata: ["command": "\(arguments.joined(separator: " "))"])
                     continue
                 }
+                if arguments.starts(with: ["volume", "set"]) { lastWriter.index.withLock { $0 = position } }
                 return output
             } catch let error where !isLast && Self.neverDelivered(error) {
                 passedOver.append("\(node.server): \(error)")

@@ -56,9 +56,20 @@ public struct LocalGlusterRunner: GlusterCommandRunner {
     /// the volume, which it writes in the commit phase of a `volume set`, before the CLI
     /// returns. Readable by root only; nil when unreadable, absent or the name is odd.
     public func committedOption(_ key: String, ofVolume volume: String) async -> String? {
-        guard !volume.isEmpty, !volume.contains("/"), !volume.hasPrefix("."), !key.contains("=") else { return nil }
-        let path = "\(glusterdWorkdir)/vols/\(volume)/info"
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard let path = Self.storePath(glusterdWorkdir: glusterdWorkdir, volume: volume, key: key),
+            let data = FileManager.default.contents(atPath: path)
+        else { return nil }
+        return Self.option(key, inStore: data)
+    }
+
+    /// `<workdir>/vols/<volume>/info`, or nil for a name that could leave that folder.
+    static func storePath(glusterdWorkdir: String, volume: String, key: String) -> String? {
+        guard !volume.isEmpty, !volume.contains("/"), !volume.hasPrefix("."), !key.contains("="), !key.isEmpty else { return nil }
+        return "\(glusterdWorkdir)/vols/\(volume)/info"
+    }
+
+    /// The value of `key` in the text of glusterd's `info` file (`key=value` lines).
+    static func option(_ key: String, inStore data: Data) -> String? {
         let prefix = key + "="
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix(prefix) {
             return String(line.dropFirst(prefix.count))

@@ -42,7 +42,7 @@ public struct ConfiguredRunnerProvider: GlusterRunnerProvider {
         let runner: any GlusterCommandRunner =
             server.runsLocally
             ? LocalGlusterRunner(executable: glusterCommand, timeout: timeout, glusterdWorkdir: glusterdWorkdir)
-            : SSHGlusterRunner(server: server, sessions: sessions, remoteCommand: remoteCommand, timeout: timeout)
+            : SSHGlusterRunner(server: server, sessions: sessions, remoteCommand: remoteCommand, timeout: timeout, glusterdWorkdir: glusterdWorkdir)
         guard let tracePath else { return runner }
         return TracingGlusterRunner(wrapping: runner, server: server.description, tracePath: tracePath)
     }

@@ -107,6 +107,19 @@ struct SSHGlusterRunner: GlusterCommandRunner {
     let sessions: SSHSessions
     let remoteCommand: [String]
     let timeout: Duration
+    /// glusterd's working directory on the server (`glusterd_workdir`).
+    var glusterdWorkdir = GShareConfig.defaultGlusterdWorkdir
+
+    /// glusterd's committed store on the server (`cat <workdir>/vols/VOLUME/info` over the
+    /// session: no gluster CLI start, no RPC), as ``LocalGlusterRunner`` reads it locally.
+    /// Only a remote root may read it; nil otherwise (the caller then asks `volume get`).
+    func committedOption(_ key: String, ofVolume volume: String) async -> String? {
+        guard let path = LocalGlusterRunner.storePath(glusterdWorkdir: glusterdWorkdir, volume: volume, key: key),
+            let connection = try? await sessions.connection(for: server),
+            let result = try? await connection.run(["cat", "--", path], timeout: timeout), result.exitStatus == 0
+        else { return nil }
+        return LocalGlusterRunner.option(key, inStore: result.standardOutput)
+    }
 
     /// Logs in now (the session is kept for the commands that follow).
     func warmUp() async {
