@@ -164,7 +164,7 @@ extension ShareDriver {
         do {
             let cli = GlusterCLI(runner: try nodeRunner(read.answered))
             async let members = cli.poolMembers()
-            async let status = cli.runner.run(["volume", "status", "all"])
+            async let status = brickStatus(cli)
             do {
                 let peers = try await members
                 nodeCount = peers.peers.count + 1
@@ -172,11 +172,10 @@ extension ShareDriver {
             } catch {
                 problems.append("the peer list (gluster pool list on \(read.answered)): \(error)")
             }
-            do {
-                let bricks = try BrickStatus.parse(try await status)
+            if let bricks = await status {
                 volumes = ClusterHealth.volumes(poolVolumes.map(\.info), status: bricks)
-            } catch {
-                problems.append("the brick status (gluster volume status all on \(read.answered)): \(error)")
+            } else {
+                problems.append("the brick status (gluster volume status all on \(read.answered), asked 3 times)")
             }
         } catch {
             problems.append("\(read.answered): \(error)")

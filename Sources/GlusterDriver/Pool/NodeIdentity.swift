@@ -30,6 +30,16 @@ extension ShareDriver {
     /// one). Without management TLS glusterd speaks no TLS: a TLS brick of the node is asked
     /// instead (its port from one `volume status all` per pool); a node without one running
     /// is returned without a name, saying why.
+    /// `volume status all`, asked up to three times: glusterd refuses it while another
+    /// transaction runs ("Another transaction is in progress"), which a busy pool often has.
+    func brickStatus(_ cli: GlusterCLI) async -> BrickStatus? {
+        for attempt in 1...3 {
+            if let output = try? await cli.runner.run(["volume", "status", "all"]), let status = try? BrickStatus.parse(output) { return status }
+            if attempt < 3 { try? await Task.sleep(for: .milliseconds(300 * attempt)) }
+        }
+        return nil
+    }
+
     public func nodeIdentities(of inventory: PoolInventory, timeout: Duration = .seconds(5)) async -> [NodeIdentity] {
         var hosts: [String] = []
         for volume in inventory.volumes {
@@ -44,10 +54,7 @@ extension ShareDriver {
             for host in hosts { endpoints[host] = 24007 }
         } else {
             for read in inventory.clusters {
-                guard let cli = try? GlusterCLI(runner: nodeRunner(read.answered)),
-                    let output = try? await cli.runner.run(["volume", "status", "all"]),
-                    let status = try? BrickStatus.parse(output)
-                else {
+                guard let cli = try? GlusterCLI(runner: nodeRunner(read.answered)), let status = await brickStatus(cli) else {
                     noBrick = "management TLS is off and the brick ports could not be read (gluster volume status all)"
                     continue
                 }
