@@ -215,6 +215,18 @@ package enum DriverFuzzing {
         } catch {
             broken.append("TrustedPoolMembers.parse threw \(type(of: error)), not a GlusterDriverError: \(error)")
         }
+        // The same bytes as `gluster volume quota VOLUME list`: limits in bytes.
+        do {
+            if case .limits(let limits) = try QuotaLimit.parse(output, command: ["volume", "quota", "v", "list"]) {
+                for limit in limits where !limit.path.hasPrefix("/") || limit.hardLimitBytes < 0 || limit.usedBytes < 0 || !(0...100).contains(limit.softLimitPercent) {
+                    broken.append("a quota limit \(limit) was accepted")
+                }
+            }
+        } catch let error as GlusterDriverError {
+            if error.message.isEmpty { broken.append("error \(error.code) without a message") }
+        } catch {
+            broken.append("QuotaLimit.parse threw \(type(of: error)), not a GlusterDriverError: \(error)")
+        }
         // The same bytes as `gluster volume status all`: which bricks are online.
         do {
             let status = try BrickStatus.parse(output)

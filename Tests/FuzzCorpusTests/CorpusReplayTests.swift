@@ -25,14 +25,16 @@ struct CorpusReplayTests {
     }
 
     /// The gluster-xml target's other seeds, the outputs recorded from the 3-node cluster lab
-    /// (fixtures/gluster-cluster: `pool list`, `volume info all`), pass its checks too.
-    @Test func theRecordedClusterOutputsPassTheGlusterXMLChecks() throws {
-        let folder = FuzzTarget.corpusFolder.deletingLastPathComponent().appendingPathComponent("gluster-cluster")
+    /// (fixtures/gluster-cluster: `pool list`, `volume info all`, `volume status all`; and
+    /// fixtures/gluster-quota: `volume quota`), pass its checks too.
+    @Test(arguments: ["gluster-cluster", "gluster-quota"])
+    func theRecordedClusterAndQuotaOutputsPassTheGlusterXMLChecks(_ name: String) throws {
+        let folder = FuzzTarget.corpusFolder.deletingLastPathComponent().appendingPathComponent(name)
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".xml") }
         #expect(files.count >= 4, "\(files)")
         for file in files {
             let broken = DriverFuzzing.glusterXML([UInt8](try Data(contentsOf: folder.appendingPathComponent(file))))
-            #expect(broken.isEmpty, "fixtures/gluster-cluster/\(file): \(broken.joined(separator: "; "))")
+            #expect(broken.isEmpty, "fixtures/\(name)/\(file): \(broken.joined(separator: "; "))")
         }
     }
 
