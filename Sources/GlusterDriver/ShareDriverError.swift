@@ -32,6 +32,8 @@ public struct ShareDriverError: Error, Sendable, Hashable, CustomStringConvertib
         public static let lockFailed = Code("lock-failed")
         /// The wipe did not finish; the volume stays marked needs-wipe.
         public static let wipeFailed = Code("wipe-failed")
+        /// The share's quota (its size) could not be set: the create stepped back.
+        public static let quotaFailed = Code("quota-failed")
         /// The configuration lacks something this operation needs.
         public static let notConfigured = Code("not-configured")
         /// The volume is not one of the configured pool's volumes.

@@ -95,8 +95,9 @@ struct ShareMarksTests {
         #expect(
             Set(settings.map(\.key)) == [
                 "user.gshare.share", "user.gshare.name", "user.gshare.created", "user.gshare.state", "user.gshare.granted", "user.gshare.deleted",
+                "user.gshare.size",
             ])
-        #expect(settings.count == 6)
+        #expect(settings.count == 7)
         #expect(settings.allSatisfy { $0.value == "NONE" })
     }
 
@@ -107,7 +108,7 @@ struct ShareMarksTests {
         #expect(
             values == [
                 "user.gshare.share": "id-1", "user.gshare.name": "NONE", "user.gshare.created": "NONE", "user.gshare.state": "active",
-                "user.gshare.granted": "NONE", "user.gshare.deleted": "NONE",
+                "user.gshare.granted": "NONE", "user.gshare.deleted": "NONE", "user.gshare.size": "NONE",
             ])
         #expect(marks.settings.allSatisfy { !$0.value.isEmpty })
     }
@@ -116,7 +117,7 @@ struct ShareMarksTests {
     func settingsRoundTrip() {
         let full = ShareMarks(
             shareID: "0a1b", name: "tenant-a.data", created: "2026-11-24T20:09:40Z", state: .needsWipe, granted: ["tenant-a", "tenant-b"],
-            deletedShareID: "ffee")
+            deletedShareID: "ffee", sizeGiB: 2)
         for marks in [full, ShareMarks(), ShareMarks(shareID: "x", state: .active, granted: ["only-one"])] {
             let options = Dictionary(uniqueKeysWithValues: marks.settings.map { ($0.key, $0.value) })
             #expect(ShareMarks(options: options) == marks)

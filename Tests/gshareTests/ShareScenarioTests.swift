@@ -4,6 +4,7 @@
 
 import Foundation
 import GShareTestSupport
+import GlusterFSAPI
 import Testing
 
 /// The driver's whole life cycle through the gshare binary, against the real TLS lab.
@@ -198,4 +199,40 @@ struct ShareScenarioTests {
     }
 
     func lab0() throws -> LabDescription { try LabDescription.load() }
+}
+
+/// A share's size is enforced (issue 14, first step): `share create --size N` records the size
+/// on the volume, turns quota on with a hard limit of N GiB on `/`, checked at every write
+/// (timeouts 0), and the tenant's `df` shows N GiB; `share delete` turns quota off and puts the
+/// volume back as it was. In the serialized life-cycle suite, which owns gshare-pool-04-2G.
+extension ShareScenarioTests {
+    @Test(.timeLimit(.minutes(3)))
+    func aShareOfOneGiBOnATwoGiBVolumeGetsAQuotaOfOneGiBAndLosesItWhenDeleted() async throws {
+        let volume = "gshare-pool-04-2G"
+        let lab = try DriverLab(targets: [volume])
+        try await lab.deleteAllShares()
+        let create = try await lab.gshare("share", "create", "--name", "sized", "--size", "1", "--json")
+        #expect(create.status == 0, "\(create.stdout) \(create.stderr)")
+        var options = try await DriverLab.options(of: volume)
+        #expect(options["user.gshare.size"] == "1")
+        #expect(options["features.quota"] == "on" && options["features.quota-deem-statfs"] == "on")
+        #expect(options["features.hard-timeout"] == "0" && options["features.soft-timeout"] == "0")
+        let list = try await runProcess("/usr/sbin/gluster", ["--mode=script", "--xml", "volume", "quota", volume, "list"])
+        #expect(list.stdout.contains("<path>/</path>") && list.stdout.contains("<hard_limit>1073741824</hard_limit>"), "\(list.stdout)")
+
+        // What a tenant's df sees (statfs through gfapi, deem-statfs on): the share's size.
+        let manager = try lab.lab.identity(named: lab.lab.managerCN)
+        let space = try await DriverLab.client().statvfs(
+            GlusterConnection(
+                address: GlusterVolumeAddress(host: lab.lab.host, volume: volume),
+                identity: GlusterTLSIdentity(certificateChain: manager.cert, privateKey: manager.key, certificateAuthorities: manager.ca)))
+        let total = Int64(space.totalBlocks) * Int64(space.fragmentSize)
+        #expect(total == 1 << 30, "df shows \(total) bytes")
+
+        let delete = try await lab.gshare("share", "delete", "sized")
+        #expect(delete.status == 0, "\(delete.stdout) \(delete.stderr)")
+        options = try await DriverLab.options(of: volume)
+        #expect(options["features.quota"] == "off" && options["user.gshare.size"] == "NONE", "\(options)")
+        #expect(options["features.hard-timeout"] == nil && options["features.soft-timeout"] == nil, "\(options)")
+    }
 }

@@ -70,12 +70,17 @@ extension ShareDriver {
                 continue
             }
             let id = UUID().uuidString.lowercased()
-            var marks = ShareMarks(shareID: id, name: name, created: RFC3339.format(Date()), state: .active, granted: [])
+            // The share's size: as asked, else the volume's own (its pattern size); none for a
+            // whole unsized volume. Enforced by a quota limit on `/`, promptly (timeouts 0).
+            let shareSize = sizeGB ?? volume.sizeGB
+            var marks = ShareMarks(shareID: id, name: name, created: RFC3339.format(Date()), state: .active, granted: [], sizeGiB: shareSize)
             marks.deletedShareID = fresh.marks.deletedShareID
             let list = SSLAllowList.exactly(systemCNs)
             try claim.checkHeld(volume: volume.exportLocation)
             try await setConfirming(
-                cli, volume.name, [VolumeSetting(key: "auth.ssl-allow", value: list.rendered)] + marks.settings, share: id,
+                cli, volume.name,
+                [VolumeSetting(key: "auth.ssl-allow", value: list.rendered)] + marks.settings + (shareSize == nil ? [] : Self.promptQuotaSettings),
+                share: id,
                 exportLocation: volume.exportLocation, what: "the claim of a share (\(id))", check: "gshare share list"
             ) { ShareMarks(options: $0.options).shareID == id }
             // Re-read the mark: a gshare on another host may have claimed the volume at the same time.
@@ -109,6 +114,25 @@ extension ShareDriver {
                         hint: "choose another --name, or use that share")
                 }
             }
+            if let shareSize {
+                do {
+                    try await cli.quotaEnable(volume.name)
+                    try await cli.quotaLimitUsage(volume.name, bytes: Int64(shareSize) << 30)
+                } catch {
+                    // Back to the pool as it was: marks free, the list as before, quota off.
+                    var restored = ShareMarks()
+                    restored.deletedShareID = fresh.marks.deletedShareID
+                    try? await cli.quotaDisable(volume.name)
+                    try? await cli.volumeSet(
+                        volume.name, [VolumeSetting(key: "auth.ssl-allow", value: fresh.allowList.isUnset ? list.rendered : fresh.allowList.rendered)]
+                            + restored.settings)
+                    await resetPromptQuotaSettings(cli, volume.name, unless: fresh.info)
+                    throw ShareDriverError(
+                        .quotaFailed, share: name ?? id, volume: volume.exportLocation,
+                        message: "cannot enforce the share's size (\(shareSize) GiB) on \(volume.exportLocation): \(error); the create stepped back and the volume is free again",
+                        hint: "gshare doctor explains it (quota needs the node CNs in auth.ssl-allow and a running quotad); then run the same create again")
+                }
+            }
             withExtendedLifetime(lock) {}
             var index = ShareIndex.load(stateDirectory: config.stateDirectory)
             index.shares.removeAll { $0.target == after.target.description }
@@ -120,6 +144,21 @@ extension ShareDriver {
         throw ShareDriverError(
             .noFreeVolume, message: "no free volume left: every one that fits was claimed by another process meanwhile (\(contended.joined(separator: ", ")))",
             hint: "retry, or add volumes to the pool")
+    }
+
+    /// Quota enforced promptly: GlusterFS checks usage against the limit at every write
+    /// (`features.hard-timeout`/`soft-timeout` 0) instead of every 5 s, when a tenant could
+    /// write far past its size (1.6 GB into 1 GB, measured). Set with the claim's marks.
+    static let promptQuotaSettings = [
+        VolumeSetting(key: "features.hard-timeout", value: "0"), VolumeSetting(key: "features.soft-timeout", value: "0"),
+    ]
+
+    /// Puts the quota timeouts back to their defaults (`volume reset`), unless `before` had
+    /// them set already.
+    func resetPromptQuotaSettings(_ cli: GlusterCLI, _ volume: String, unless before: VolumeInfo? = nil) async {
+        for setting in Self.promptQuotaSettings where before?.option(setting.key) == nil {
+            try? await cli.volumeReset(volume, setting.key)
+        }
     }
 
     func noFit(_ sizeGB: Int?, inventory: PoolInventory) -> ShareDriverError {

@@ -98,7 +98,11 @@ extension ShareDriver {
                 hint: "fix the cause, then run gshare share delete \(shareID) again")
         }
 
-        // 3. Back to the pool.
+        // 3. Back to the pool: the size's quota off (it removes the limit), then the marks.
+        if locked.info.option("features.quota").flatMap(GlusterBoolean.parse) == true {
+            try locked.lock.checkHeld(volume: volume.exportLocation)
+            try await locked.cli.quotaDisable(locked.info.name)
+        }
         var cleared = ShareMarks()
         cleared.deletedShareID = shareID
         try locked.lock.checkHeld(volume: volume.exportLocation)
@@ -106,6 +110,9 @@ extension ShareDriver {
             locked.cli, locked.info.name, cleared.settings, share: shareID, exportLocation: volume.exportLocation,
             what: "returning the wiped volume of share \(shareID) to the pool", check: "gshare pool list"
         ) { ShareMarks(options: $0.options).shareID == nil && ShareMarks(options: $0.options).deletedShareID == shareID }
+        if locked.info.option("features.hard-timeout") != nil || locked.info.option("features.soft-timeout") != nil {
+            await resetPromptQuotaSettings(locked.cli, locked.info.name)
+        }
         var index = ShareIndex.load(stateDirectory: config.stateDirectory)
         index.shares.removeAll { $0.id == shareID }
         index.save(stateDirectory: config.stateDirectory)

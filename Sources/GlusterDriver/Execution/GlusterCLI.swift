@@ -79,6 +79,13 @@ public struct GlusterCLI: Sendable {
         _ = try GlusterCLIDocument(try await runner.run(arguments), command: arguments)
     }
 
+    /// `volume reset VOLUME KEY`: the option back to its default (not for `user.*` options,
+    /// which glusterd cannot reset).
+    public func volumeReset(_ volume: String, _ key: String) async throws {
+        let arguments = ["volume", "reset", volume, key]
+        _ = try GlusterCLIDocument(try await runner.run(arguments), command: arguments)
+    }
+
     /// `volume start VOLUME`.
     public func volumeStart(_ volume: String) async throws {
         let arguments = ["volume", "start", volume]

@@ -17,6 +17,8 @@ public struct ShareMarks: Sendable, Equatable, Codable {
         public static let state = "user.gshare.state"
         public static let granted = "user.gshare.granted"
         public static let deleted = "user.gshare.deleted"
+        /// The share's size in GiB (its quota limit on `/`).
+        public static let size = "user.gshare.size"
     }
 
     /// The value of a cleared mark.
@@ -42,10 +44,13 @@ public struct ShareMarks: Sendable, Equatable, Codable {
     public var deletedShareID: String?
     /// A `user.gshare.state` value this version does not know (treated as "do not touch").
     public var unknownState: String?
+    /// The share's size in GiB, as recorded at create (nil: none recorded, e.g. a share made
+    /// before sizes were enforced, or a share that takes a whole unsized volume).
+    public var sizeGiB: Int?
 
     public init(
         shareID: String? = nil, name: String? = nil, created: String? = nil, state: State? = nil, granted: [String] = [],
-        deletedShareID: String? = nil
+        deletedShareID: String? = nil, sizeGiB: Int? = nil
     ) {
         self.shareID = shareID
         self.name = name
@@ -54,6 +59,7 @@ public struct ShareMarks: Sendable, Equatable, Codable {
         self.granted = granted
         self.deletedShareID = deletedShareID
         self.unknownState = nil
+        self.sizeGiB = sizeGiB
     }
 
     /// Reads the marks from a volume's options (as `volume info` lists them).
@@ -70,7 +76,11 @@ public struct ShareMarks: Sendable, Equatable, Codable {
         self.unknownState = stateText != nil && state == nil ? stateText : nil
         self.granted = value(Key.granted).map { $0.split(separator: ",").map(String.init) } ?? []
         self.deletedShareID = value(Key.deleted)
+        self.sizeGiB = value(Key.size).flatMap(Int.init).flatMap { ShareMarks.sizeRange.contains($0) ? $0 : nil }
     }
+
+    /// The sizes a share may have, in GiB (up to 1 PiB).
+    public static let sizeRange = 1...1_048_576
 
     /// True when nothing claims the volume.
     public var isFree: Bool { shareID == nil && state == nil && unknownState == nil }
@@ -84,6 +94,7 @@ public struct ShareMarks: Sendable, Equatable, Codable {
             VolumeSetting(key: Key.state, value: state?.rawValue ?? Self.none),
             VolumeSetting(key: Key.granted, value: granted.isEmpty ? Self.none : granted.joined(separator: ",")),
             VolumeSetting(key: Key.deleted, value: deletedShareID ?? Self.none),
+            VolumeSetting(key: Key.size, value: sizeGiB.map(String.init) ?? Self.none),
         ]
     }
 

@@ -17,6 +17,14 @@ extension GShare.Share {
                 auth.ssl-allow to exactly the system CNs: no tenant can open it until you run \
                 'gshare access allow'. Prints the share id and the export location host:/volume.
 
+                The share's size (--size GiB, else the volume's own size from the pattern) is \
+                recorded on the volume (user.gshare.size) and enforced: quota on, a hard limit of \
+                that size on '/', checked at every write (features.hard-timeout and soft-timeout \
+                0), and the tenant's df shows it (quota-deem-statfs). A volume without a size \
+                (no #{size} in its name) and no --size: the share takes the whole volume, no \
+                limit. When the quota cannot be set, the create steps back and the volume is free \
+                again. 'gshare share delete' turns quota off again.
+
                 Safe when several gshare processes create at once: a volume is claimed only under \
                 its lock, and its mark is read back after writing.
 
@@ -25,7 +33,7 @@ extension GShare.Share {
                 """
         )
 
-        @Option(help: ArgumentHelp("The size the share needs, in GB. Default: any size (the smallest volume).", valueName: "GB"))
+        @Option(help: ArgumentHelp("The share's size in GiB (2^30 bytes), enforced by a quota. Default: the size of the smallest free volume.", valueName: "GiB"))
         var size: Int?
 
         @Option(help: ArgumentHelp("A name to refer to the share by (letters, digits, . _ -).", valueName: "name"))
