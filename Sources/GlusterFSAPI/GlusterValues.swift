@@ -173,6 +173,19 @@ extension FixedWidthInteger {
 }
 
 /// What a fill created.
+/// What ``GlusterVolume/stream(to:upTo:chunkBytes:)`` wrote before it stopped.
+public struct StreamReport: Hashable, Sendable, Codable {
+    /// Bytes the volume accepted (written and, at the end, flushed by the close).
+    public var bytesWritten: Int64
+    /// The errno that stopped it (`EDQUOT`, `ENOSPC`…), nil when it wrote everything.
+    public var stoppedBy: Int32?
+
+    public init(bytesWritten: Int64, stoppedBy: Int32?) {
+        self.bytesWritten = bytesWritten
+        self.stoppedBy = stoppedBy
+    }
+}
+
 public struct FillCounts: Hashable, Sendable, Codable {
     public var files: Int = 0
     public var directories: Int = 0

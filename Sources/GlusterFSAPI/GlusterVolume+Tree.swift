@@ -247,6 +247,39 @@ extension GlusterVolume {
         return counts
     }
 
+    // MARK: - Stream
+
+    /// Writes one file of up to `limit` bytes at `path` as fast as it can, in `chunkBytes`
+    /// writes, and stops at the first refusal (a quota's `EDQUOT`, a full brick's `ENOSPC`):
+    /// test data for quota enforcement. A refusal at the close (write-behind flushing) counts
+    /// the bytes of the last chunk as not accepted.
+    /// - Throws: ``GlusterFSError`` when the file cannot be created.
+    public func stream(to path: String, upTo limit: Int64, chunkBytes: Int = 1 << 20) throws -> StreamReport {
+        try checkUsable(path, "stream")
+        guard limit >= 0, (1...(64 << 20)).contains(chunkBytes) else {
+            throw GlusterFSError(.invalidArgument, operation: "stream", path: path, message: "the limit must be ≥ 0 and a chunk 1 byte to 64 MiB")
+        }
+        let file = try createFile(at: path)
+        let chunk = [UInt8](repeating: 0x5a, count: chunkBytes)
+        var written: Int64 = 0
+        while written < limit {
+            let part = Int(min(Int64(chunkBytes), limit - written))
+            do {
+                try file.write(part == chunkBytes ? chunk : Array(chunk.prefix(part)))
+            } catch let error as GlusterFSError {
+                try? file.close()
+                return StreamReport(bytesWritten: written, stoppedBy: error.errno)
+            }
+            written += Int64(part)
+        }
+        do {
+            try file.close()
+        } catch let error as GlusterFSError {
+            return StreamReport(bytesWritten: max(0, written - Int64(chunkBytes)), stoppedBy: error.errno)
+        }
+        return StreamReport(bytesWritten: written, stoppedBy: nil)
+    }
+
     // MARK: - Probe
 
     /// Writes a small file at `path`, reads it back, compares and unlinks it: proof that

@@ -189,6 +189,18 @@ public struct IsolatedGlusterClient: Sendable {
         return counts
     }
 
+    /// Writes one file of up to `bytes` as fast as it can until the volume refuses (test
+    /// data for quota enforcement; ``GlusterVolume/stream(to:upTo:chunkBytes:)``).
+    /// - Throws: ``GlusterFSError`` as ``wipe(_:options:deadline:progress:)`` does.
+    public func stream(_ connection: GlusterConnection, to path: String, bytes: Int64, chunkBytes: Int = 1 << 20, deadline: Duration = .seconds(600))
+        async throws -> StreamReport
+    {
+        let request = WorkerRequest(connection: connection, operation: .stream(path: path, bytes: bytes, chunk: chunkBytes), deadlineSeconds: deadline.seconds)
+        let run = try await self.run(request, deadline: deadline)
+        guard run.result.outcome == .ok, let report = run.result.stream else { throw run.error }
+        return report
+    }
+
     /// The volume's capacity and usage (`glfs_statvfs`).
     /// - Throws: ``GlusterFSError`` as ``wipe(_:options:deadline:progress:)`` does.
     public func statvfs(_ connection: GlusterConnection, path: String = "/", deadline: Duration = .seconds(20)) async throws

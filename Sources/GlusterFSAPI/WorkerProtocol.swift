@@ -17,6 +17,8 @@ package enum WorkerOperation: Sendable, Hashable, Codable {
     case wipe(WipeOptions)
     /// Create `files` files in `directories` leaf directories under `root`.
     case fill(files: Int, directories: Int, root: String, bytesPerFile: Int)
+    /// Write one file at `path` of up to `bytes`, in `chunk`-byte writes, until refused.
+    case stream(path: String, bytes: Int64, chunk: Int)
     /// statvfs of `path`.
     case statvfs(path: String)
     /// Walk from `path`, sending at most `limit` entries.
@@ -30,7 +32,7 @@ package enum WorkerOperation: Sendable, Hashable, Codable {
 
     private enum Keys: String, CodingKey {
         case kind, path, files, directories, root, bytesPerFile, limit, emptyTrashcan, progressInterval, batchSize, parallelism
-        case keys, holder, waitSeconds
+        case keys, holder, waitSeconds, bytes, chunk
     }
 
     package var kind: String {
@@ -38,6 +40,7 @@ package enum WorkerOperation: Sendable, Hashable, Codable {
         case .probe: "probe"
         case .wipe: "wipe"
         case .fill: "fill"
+        case .stream: "stream"
         case .statvfs: "statvfs"
         case .walk: "walk"
         case .lock: "lock"
@@ -63,6 +66,10 @@ package enum WorkerOperation: Sendable, Hashable, Codable {
         case .walk(let path, let limit):
             try container.encode(path, forKey: .path)
             try container.encode(limit, forKey: .limit)
+        case .stream(let path, let bytes, let chunk):
+            try container.encode(path, forKey: .path)
+            try container.encode(bytes, forKey: .bytes)
+            try container.encode(chunk, forKey: .chunk)
         case .lock(let keys, let holder, let waitSeconds):
             try container.encode(keys, forKey: .keys)
             try container.encode(holder, forKey: .holder)
@@ -94,6 +101,10 @@ package enum WorkerOperation: Sendable, Hashable, Codable {
             self = .walk(
                 path: try container.decodeIfPresent(String.self, forKey: .path) ?? "/",
                 limit: try container.decodeIfPresent(Int.self, forKey: .limit) ?? 100_000)
+        case "stream":
+            self = .stream(
+                path: try container.decode(String.self, forKey: .path), bytes: try container.decode(Int64.self, forKey: .bytes),
+                chunk: try container.decodeIfPresent(Int.self, forKey: .chunk) ?? (1 << 20))
         case "lock":
             let keys = try container.decode([String].self, forKey: .keys)
             guard !keys.isEmpty, keys.count <= 64, keys.allSatisfy(GlusterLockFiles.isValidKey) else {
@@ -108,7 +119,7 @@ package enum WorkerOperation: Sendable, Hashable, Codable {
             self = .lock(keys: keys, holder: try container.decode(String.self, forKey: .holder), waitSeconds: waitSeconds)
         default:
             throw DecodingError.dataCorruptedError(
-                forKey: .kind, in: container, debugDescription: "unknown operation \"\(kind)\" (probe, wipe, fill, statvfs, walk, lock)")
+                forKey: .kind, in: container, debugDescription: "unknown operation \"\(kind)\" (probe, wipe, fill, stream, statvfs, walk, lock)")
         }
     }
 }
@@ -177,6 +188,7 @@ package struct WorkerMessage: Sendable, Hashable, Codable {
     // progress / result
     package var wipe: WipeCounts?
     package var fill: FillCounts?
+    package var stream: StreamReport?
 
     // entry
     package var entry: GlusterDirectoryEntry?

@@ -164,6 +164,8 @@ enum Worker {
                 result.fill = try volume.fill(files: files, directories: directories, under: root, bytesPerFile: bytesPerFile) {
                     output.emit(.progress($0))
                 }
+            case .stream(let path, let bytes, let chunk):
+                result.stream = try volume.stream(to: path, upTo: bytes, chunkBytes: chunk)
             case .statvfs(let path):
                 result.space = try volume.statvfs(path)
             case .walk(let path, let limit):

@@ -229,6 +229,18 @@ extension ShareScenarioTests {
         let total = Int64(space.totalBlocks) * Int64(space.fragmentSize)
         #expect(total == 1 << 30, "df shows \(total) bytes")
 
+        // Prompt enforcement: a tenant writing at full speed is stopped within 1 % of the size.
+        #expect(try await lab.gshare("access", "allow", "sized", "--cn", "tenant-a").status == 0)
+        let tenant = try lab.lab.identity(named: "tenant-a")
+        let report = try await DriverLab.client().stream(
+            GlusterConnection(
+                address: GlusterVolumeAddress(host: lab.lab.host, volume: volume),
+                identity: GlusterTLSIdentity(certificateChain: tenant.cert, privateKey: tenant.key, certificateAuthorities: tenant.ca)),
+            to: "/fill", bytes: 3 << 29)
+        #expect(report.stoppedBy == EDQUOT || report.stoppedBy == ENOSPC, "stopped by \(report.stoppedBy.map(String.init) ?? "nothing")")
+        #expect(report.bytesWritten <= (1 << 30) + (1 << 30) / 100, "wrote \(report.bytesWritten) bytes into 1 GiB")
+        #expect(report.bytesWritten >= (1 << 30) - (64 << 20), "refused early: \(report.bytesWritten) bytes")
+
         let delete = try await lab.gshare("share", "delete", "sized")
         #expect(delete.status == 0, "\(delete.stdout) \(delete.stderr)")
         options = try await DriverLab.options(of: volume)
