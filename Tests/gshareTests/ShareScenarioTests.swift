@@ -202,7 +202,8 @@ struct ShareScenarioTests {
 }
 
 /// A share's size is enforced (issue 14, first step): `share create --size N` records the size
-/// on the volume, turns quota on with a hard limit of N GiB on `/`, checked at every write
+/// on the volume (here a target without a pattern: an unsized volume of 2 GiB), turns quota
+/// on with a hard limit of N GiB on `/`, checked at every write
 /// (timeouts 0), and the tenant's `df` shows N GiB; `share delete` turns quota off and puts the
 /// volume back as it was. In the serialized life-cycle suite, which owns gshare-pool-04-2G.
 extension ShareScenarioTests {
@@ -213,6 +214,10 @@ extension ShareScenarioTests {
         try await lab.deleteAllShares()
         let create = try await lab.gshare("share", "create", "--name", "sized", "--size", "1", "--json")
         #expect(create.status == 0, "\(create.stdout) \(create.stderr)")
+        let created = try lab.json(create)
+        #expect(created["sizeGB"] as? Int == 1 && created["sizeRecorded"] as? Bool == true, "\(created)")
+        let show = try await lab.gshare("share", "show", "sized")
+        #expect(show.stdout.contains("size:     1 GiB (quota)"), "\(show.stdout)")
         var options = try await DriverLab.options(of: volume)
         #expect(options["user.gshare.size"] == "1")
         #expect(options["features.quota"] == "on" && options["features.quota-deem-statfs"] == "on")

@@ -19,7 +19,13 @@ public struct Share: Sendable, Equatable, Codable {
     /// The other nodes a client fetches the volume file from when the export's host is down
     /// (`mount -t glusterfs -o backup-volfile-servers=A:B …`); empty on a one-node volume.
     public let backupVolfileServers: [String]
+    /// The share's size in GiB: as recorded at create (`user.gshare.size`, enforced by a
+    /// quota), else, for a share made before sizes were recorded, its volume's own size.
     public let sizeGB: Int?
+    /// The size of the share's volume in GiB (its pattern size); nil when unsized.
+    public let volumeSizeGB: Int?
+    /// True when the size was recorded (and is enforced); false: "size unknown".
+    public let sizeRecorded: Bool
     /// auth.ssl-allow, classified.
     public let access: [AllowListEntry]
     public let postureReady: Bool
@@ -37,7 +43,9 @@ public struct Share: Sendable, Equatable, Codable {
         self.volume = volume.name
         self.exportLocation = volume.exportLocation
         self.backupVolfileServers = volume.backupVolfileServers
-        self.sizeGB = volume.sizeGB
+        self.sizeGB = volume.marks.sizeGiB ?? volume.sizeGB
+        self.volumeSizeGB = volume.sizeGB
+        self.sizeRecorded = volume.marks.sizeGiB != nil
         self.access = volume.allowList.classified(systemCNs: systemCNs, granted: Set(volume.marks.granted))
         self.postureReady = volume.posture.isReady
     }

@@ -158,7 +158,8 @@ enum DriverText {
         var lines = [
             "share \(share.id)" + (share.name.map { " (\($0))" } ?? ""),
             "  export:   \(share.exportLocation)" + (share.mountOptions.map { "  (mount -o \($0))" } ?? ""),
-            "  volume:   \(share.target)" + (share.sizeGB.map { ", \($0)G" } ?? ", unsized"),
+            "  volume:   \(share.target)" + (share.volumeSizeGB.map { ", \($0)G" } ?? ", unsized"),
+            "  size:     " + (share.sizeRecorded ? "\(share.sizeGB ?? 0) GiB (quota)" : "unknown (made before sizes were enforced)"),
             "  state:    \(share.state)" + (share.postureReady ? "" : " — TLS posture NOT READY (gshare pool check)"),
         ]
         if let created = share.created { lines.append("  created:  \(created)") }
