@@ -21,8 +21,11 @@ extension ShareDriver {
                 message: "'\(name)' is not a valid share name: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit (and not NONE)",
                 hint: "e.g. --name tenant-a-data")
         }
-        if let sizeGB, !(1...1_048_576).contains(sizeGB) {
-            throw ShareDriverError(.invalidRequest, message: "--size \(sizeGB) is not a size in GB (1 to 1048576)", hint: nil)
+        if let sizeGB, !ShareMarks.sizeRange.contains(sizeGB) {
+            throw ShareDriverError(
+                .invalidRequest, share: name,
+                message: "--size \(sizeGB) is not a share size: a share has \(ShareMarks.sizeRange.lowerBound) to \(ShareMarks.sizeRange.upperBound) GiB (2^30 bytes each); nothing was created",
+                hint: "give a whole number of GiB, e.g. --size 2")
         }
         // One creator of a name at a time on this host (a name lock shared by every gshare
         // process); across hosts, a second holder seen after writing makes this one step back.
