@@ -187,7 +187,7 @@ struct ShareScenarioTests {
             (["access", "allow", volume, "--cert", try lab.lab.identity(named: "gluster-node-1").cert], "not a valid tenant certificate"),
             (["share", "create", "--name", "bad name"], "not a valid share name"),
             (["share", "create", "--name", "NONE"], "not a valid share name"),
-            (["share", "create", "--size", "0"], "not a size"),
+            (["share", "create", "--size", "0"], "not a share size"),
         ]
         let before = try await DriverLab.options(of: volume)
         for (arguments, phrase) in cases {
