@@ -28,6 +28,7 @@ public enum Doctor {
         findings += certificateDepthFindings(input)
         findings += nodeFindings(input)
         findings += clusterFindings(input)
+        findings += quotaFindings(input)
         let ordered = findings.enumerated().sorted { ($0.element.severity, $0.offset) < ($1.element.severity, $1.offset) }.map(\.element)
         return DoctorReport(findings: ordered, missingTargets: input.inventory.missingTargets.map(\.description))
     }

@@ -103,6 +103,18 @@ public struct DoctorFinding: Sendable, Hashable, Codable, CustomStringConvertibl
         public static let lockVolumeOpen = Code("lock-volume-open")
         /// The pool's health could not be read.
         public static let clusterHealthUnknown = Code("cluster-health-unknown")
+
+        // 11. Share sizes.
+        /// Quota cannot work on a share's volume (quotad refused: node CNs missing).
+        public static let quotadRefused = Code("quotad-refused")
+        /// A share with a recorded size has no quota limit.
+        public static let quotaMissing = Code("quota-missing")
+        /// A share's quota limit differs from its recorded size.
+        public static let quotaMismatch = Code("quota-mismatch")
+        /// A share holds its soft limit's share of its size or more.
+        public static let shareOverSoftLimit = Code("share-over-soft-limit")
+        /// A share without a recorded size (made before sizes were enforced).
+        public static let sizeUnknown = Code("size-unknown")
     }
 
     public enum Severity: String, Sendable, Hashable, Codable, Comparable {
@@ -196,4 +208,6 @@ public enum FixAction: Sendable, Hashable, Codable {
     case addSystemCNs(volume: String)
     /// Remove `cn` from the share's `auth.ssl-allow` (`gshare access deny SHARE --cn CN`).
     case removeCN(share: String, cn: String)
+    /// Set the share's quota limit to its recorded size again (quota on when off).
+    case restoreQuota(share: String)
 }

@@ -83,11 +83,16 @@ public struct DoctorInput: Sendable {
     public var nodes: [NodeIdentity]
     /// Each trusted pool's nodes, bricks and lock volume (empty when not read).
     public var clusters: [ClusterHealth]
+    /// How full each share is, by volume ID (empty when not read: sizes are not judged).
+    public var usages: [String: VolumeUsage]
+    /// The unit of recorded sizes (`share_size_unit`).
+    public var sizeUnit: ShareSizeUnit
 
     public init(
         inventory: PoolInventory, tenants: [DoctorTenant], tenantsAreComplete: Bool = true, systemCNs: [CommonName],
         managerCertificatePEM: String? = nil, crlDirectory: CRLDirectory? = nil, tenantCACertificates: [Certificate] = [],
-        now: Date, expiryWarningDays: Int = 30, nodes: [NodeIdentity] = [], clusters: [ClusterHealth] = []
+        now: Date, expiryWarningDays: Int = 30, nodes: [NodeIdentity] = [], clusters: [ClusterHealth] = [],
+        usages: [String: VolumeUsage] = [:], sizeUnit: ShareSizeUnit = .gibibyte
     ) {
         self.inventory = inventory
         self.tenants = tenants
@@ -100,6 +105,8 @@ public struct DoctorInput: Sendable {
         self.expiryWarningDays = expiryWarningDays
         self.nodes = nodes
         self.clusters = clusters
+        self.usages = usages
+        self.sizeUnit = sizeUnit
     }
 
     /// The moment from which a certificate counts as "expiring soon".

@@ -41,7 +41,12 @@ public struct StatusReport: Sendable, Codable {
         public let export: String
         /// `active`, `needs-wipe` or an unknown state's value.
         public let state: String
+        /// The share's size (recorded, else its volume's), in ``StatusReport/sizeUnit``.
         public let sizeGB: Int?
+        /// False for a share made before sizes were recorded ("size unknown").
+        public let sizeRecorded: Bool
+        /// Size, used and free bytes, and whether it is over its soft limit (nil: not read).
+        public let usage: VolumeUsage?
         /// The volume passes every TLS posture check.
         public let tlsReady: Bool
         public let entries: [Entry]
@@ -73,8 +78,13 @@ public struct StatusReport: Sendable, Codable {
     public let missingTargets: [String]
     /// Each trusted pool's nodes, bricks down and lock volume (empty when not read).
     public let clusters: [ClusterHealth]
+    /// The unit of the sizes (`GiB`; `MiB` only in a test lab).
+    public let sizeUnit: String
 
-    public init(inventory: PoolInventory, tenants: [DoctorTenant], systemCNs: [CommonName], clusters: [ClusterHealth] = []) {
+    public init(
+        inventory: PoolInventory, tenants: [DoctorTenant], systemCNs: [CommonName], clusters: [ClusterHealth] = [],
+        usages: [String: VolumeUsage] = [:], sizeUnit: ShareSizeUnit = .gibibyte
+    ) {
         let system = Set(systemCNs.map(\.value))
         var owner: [String: String] = [:]
         for tenant in tenants where owner[tenant.commonName] == nil { owner[tenant.commonName] = tenant.name }
@@ -94,7 +104,8 @@ public struct StatusReport: Sendable, Codable {
                 shares.append(
                     Share(
                         id: id, name: volume.marks.name, volume: label, export: volume.exportLocation,
-                        state: volume.marks.state?.rawValue ?? "active", sizeGB: volume.sizeGB, tlsReady: volume.posture.isReady,
+                        state: volume.marks.state?.rawValue ?? "active", sizeGB: volume.marks.sizeGiB ?? volume.sizeGB,
+                        sizeRecorded: volume.marks.sizeGiB != nil, usage: usages[volume.info.id], tlsReady: volume.posture.isReady,
                         entries: entries))
             case .free:
                 free.append(
@@ -116,5 +127,6 @@ public struct StatusReport: Sendable, Codable {
         self.volumesInUnknownState = unknown
         self.missingTargets = inventory.missingTargets.map(\.description)
         self.clusters = clusters
+        self.sizeUnit = sizeUnit.symbol
     }
 }

@@ -24,6 +24,10 @@ public struct GlusterDriverError: Error, Sendable, Hashable, CustomStringConvert
         /// glusterd refused because a node the command needs is not connected ("Host … not
         /// connected", "… is down"): e.g. a volume start with a brick on a node that is down.
         public static let nodeDown = Code("node-down")
+        /// A quota command failed because quotad could not mount the volume ("Failed to start
+        /// aux mount"): the bricks refuse the node's own identity (its CN is not in
+        /// `auth.ssl-allow`), or the volume is not started. Quota cannot work on it.
+        public static let quotadRefused = Code("quotad-refused")
         /// The CLI could not be run (missing, timed out).
         public static let runnerFailed = Code("runner-failed")
         /// The command was sent and did not finish in time (glusterd's "Request timed out",

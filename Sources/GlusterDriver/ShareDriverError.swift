@@ -34,6 +34,11 @@ public struct ShareDriverError: Error, Sendable, Hashable, CustomStringConvertib
         public static let wipeFailed = Code("wipe-failed")
         /// The share's quota (its size) could not be set: the create stepped back.
         public static let quotaFailed = Code("quota-failed")
+        /// A resize past what the share's volume holds (gshare does not move data).
+        public static let sizeExceedsVolume = Code("size-exceeds-volume")
+        /// A shrink below what the share holds (Manila's shrinking_possible_data_loss_error):
+        /// refused, nothing changed.
+        public static let shrinkBelowUsage = Code("shrink-below-usage")
         /// The configuration lacks something this operation needs.
         public static let notConfigured = Code("not-configured")
         /// The volume is not one of the configured pool's volumes.

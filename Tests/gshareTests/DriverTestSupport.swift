@@ -13,9 +13,9 @@ struct ScratchVolume {
     let name: String
     let brick: String
 
-    /// Creates (not starts) `PREFIX-<8 hex>`.
-    static func create(_ lab: LabDescription, prefix: String) async throws -> ScratchVolume {
-        let name = "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
+    /// Creates (not starts) `PREFIX-<8 hex>SUFFIX`.
+    static func create(_ lab: LabDescription, prefix: String, suffix: String = "") async throws -> ScratchVolume {
+        let name = "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())\(suffix)"
         let volume = ScratchVolume(name: name, brick: "/var/tmp/gshare-lab/bricks/\(name)")
         try FileManager.default.createDirectory(atPath: volume.brick, withIntermediateDirectories: true)
         let create = try await runProcess("/usr/sbin/gluster", ["--mode=script", "volume", "create", name, "\(lab.host):\(volume.brick)", "force"])

@@ -193,7 +193,7 @@ extension WorkflowError {
     /// Driver requests understood but refused.
     static let refusedDriverCodes: Set<ShareDriverError.Code> = [
         .unknownShare, .noFreeVolume, .nameTaken, .invalidRequest, .postureNotReady, .systemCN, .notInPool, .volumeBusy, .patternAdmits, .ambiguousShare,
-        .quorumLost,
+        .quorumLost, .sizeExceedsVolume, .shrinkBelowUsage,
     ]
 
     /// PKI requests understood but refused (a hostile CN, an existing file, a serial the CA
@@ -211,6 +211,7 @@ extension WorkflowError {
         case .unknownVolume: "check the volume's name (gluster volume list on the server), or remove it from gshare.toml"
         case .quorumLost: "bring the nodes that are down back (gshare status shows which are disconnected); then run the same command again"
         case .nodeDown: "bring the node back (gshare status shows which are disconnected); then run the same command again"
+        case .quotadRefused: "put the node CNs (system_cns) back in the volume's auth.ssl-allow (gshare doctor --fix) and check the volume is started"
         default: nil
         }
     }

@@ -37,8 +37,11 @@ extension Workflows {
     public func status() async throws(WorkflowError) -> StatusReport {
         try await reported {
             let inventory = try await driver.inventory()
+            async let usages = driver.usage(of: inventory.volumes.filter { $0.marks.shareID != nil })
+            let clusters = await driver.clusterHealth(of: inventory)
             return StatusReport(
-                inventory: inventory, tenants: try registeredTenants(), systemCNs: config.systemCNs, clusters: await driver.clusterHealth(of: inventory))
+                inventory: inventory, tenants: try registeredTenants(), systemCNs: config.systemCNs, clusters: clusters, usages: await usages,
+                sizeUnit: config.sizeUnit)
         }
     }
 
@@ -72,7 +75,8 @@ extension Workflows {
                 inventory: inventory, tenants: try registeredTenants(), tenantsAreComplete: true, systemCNs: config.systemCNs,
                 managerCertificatePEM: managerPEM, crlDirectory: config.tenantCRLDirectory.map { CRLDirectory.load(from: $0) },
                 tenantCACertificates: cas, now: context.now(), expiryWarningDays: config.expiryWarningDays,
-                nodes: await driver.nodeIdentities(of: inventory), clusters: await driver.clusterHealth(of: inventory))
+                nodes: await driver.nodeIdentities(of: inventory), clusters: await driver.clusterHealth(of: inventory),
+                usages: await driver.usage(of: inventory.volumes.filter { $0.marks.shareID != nil }), sizeUnit: config.sizeUnit)
             return (inventory, input)
         }
     }
@@ -88,6 +92,7 @@ extension Workflows {
         switch action {
         case .addSystemCNs(let volume): target = volume
         case .removeCN(let share, _): target = share
+        case .restoreQuota(let share): target = share
         }
         do {
             let message = try await audit.audited(target, summary: { $0 }) { () async throws -> String in
@@ -100,6 +105,8 @@ extension Workflows {
                 case .removeCN(let share, let cn):
                     let change = try await driver.deny(share, GrantedName(try CommonName(validating: cn)))
                     return change.changed ? "removed \(cn) from share \(share) (now \(change.after))" : "\(cn) was no longer on share \(share)"
+                case .restoreQuota(let share):
+                    return try await driver.restoreQuota(share)
                 }
             }
             return FixOutcome(action: action, applied: true, message: message)

@@ -19,10 +19,28 @@ public struct PoolCheck: Sendable {
     public var verdict: Verdict { notReady == 0 && !nodeFindings.contains { $0.severity == .critical } ? .ok : .refused }
 }
 
+/// The pool with how full its volumes are (`pool list --usage`).
+public struct PoolUsage: Sendable {
+    public let inventory: PoolInventory
+    /// By volume ID: every share, and every free volume without a pattern size.
+    public let usages: [String: VolumeUsage]
+    /// The unit sizes are counted in.
+    public let unit: ShareSizeUnit
+}
+
 extension Workflows {
     /// The pool now: one `volume info all` per server.
     public func pool() async throws(WorkflowError) -> PoolInventory {
         try await reported { try await driver.inventory() }
+    }
+
+    /// The pool and how full each volume is: one quota (or brick) read per share and per
+    /// unsized free volume, 16 at a time.
+    public func poolUsage() async throws(WorkflowError) -> PoolUsage {
+        try await reported {
+            let inventory = try await driver.inventory()
+            return PoolUsage(inventory: inventory, usages: await driver.usage(of: inventory.volumes), unit: config.sizeUnit)
+        }
     }
 
     /// Judges the TLS posture of `volumes` (names or `host:/volume`), or of the whole pool.

@@ -29,13 +29,29 @@ extension Workflows {
         }
     }
 
-    /// Every share of the pool.
-    public func shares() async throws(WorkflowError) -> [Share] {
-        try await reported { try await driver.shares() }
+    /// Gives a share a new size (extend or shrink; see ``ShareDriver/resizeShare(_:size:)``).
+    /// Audited.
+    public func resizeShare(_ share: String, size: Int) async throws(WorkflowError) -> ResizeResult {
+        try await audit.audited(
+            share,
+            summary: {
+                $0.changed
+                    ? "resized share \($0.shareID) on \($0.volume): \($0.sizeBefore.map { "\($0) \(config.sizeUnit.symbol)" } ?? "no size") -> \($0.size) \($0.unit)"
+                    : "share \($0.shareID) has \($0.size) \($0.unit) already"
+            }
+        ) {
+            try await driver.resizeShare(share, size: size)
+        }
     }
 
-    /// One share, by id, name or volume.
-    public func share(_ reference: String) async throws(WorkflowError) -> Share {
-        try await reported { try await driver.share(reference) }
+    /// Every share of the pool; with `usage`, each with its size, used and free bytes (one
+    /// quota read per share, concurrently).
+    public func shares(usage: Bool = false) async throws(WorkflowError) -> [Share] {
+        try await reported { try await driver.shares(usage: usage) }
+    }
+
+    /// One share, by id, name or volume; with `usage`, with its size, used and free bytes.
+    public func share(_ reference: String, usage: Bool = false) async throws(WorkflowError) -> Share {
+        try await reported { usage ? try await driver.shareWithUsage(reference) : try await driver.share(reference) }
     }
 }

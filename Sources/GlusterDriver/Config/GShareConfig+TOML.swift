@@ -13,7 +13,7 @@ extension GShareConfig {
         "glusterfs_server_password", "glusterfs_mount_point_base", "manager_cert", "manager_key", "manager_ca", "system_cns",
         "tenant_ca", "tenant_crl_dir", "state_dir", "gluster_cli", "glusterd_workdir", "command_timeout_seconds", "expiry_warning_days",
         "glusterfs_private_key_passphrase", "ssh_known_hosts", "remote_gluster_cli", "glusterfs_management_tls",
-        "glusterfs_lock_volume", "lock_timeout_seconds",
+        "glusterfs_lock_volume", "lock_timeout_seconds", "soft_limit_percent", "share_size_unit",
     ]
 
     /// Reads a configuration from TOML text.
@@ -246,29 +246,14 @@ struct ConfigReader {
             glusterCommand = try checkedPath(command, key: "gluster_cli")
         }
         let glusterdWorkdir = try path("glusterd_workdir") ?? GShareConfig.defaultGlusterdWorkdir
-        var commandTimeout = GShareConfig.defaultCommandTimeout
-        if let seconds = try integer("command_timeout_seconds") {
-            guard GShareConfig.commandTimeoutRange.contains(seconds.value) else {
-                let range = GShareConfig.commandTimeoutRange
-                throw fail(
-                    .invalidValue, "command_timeout_seconds", at: seconds,
-                    "\(seconds.value) is out of range; a gluster call may take \(range.lowerBound) to \(range.upperBound) seconds",
-                    hint: "choose a number of seconds from \(range.lowerBound) to \(range.upperBound), e.g. 120")
-            }
-            commandTimeout = .seconds(seconds.value)
-        }
+        let commandTimeout = Duration.seconds(
+            try ranged(
+                "command_timeout_seconds", in: GShareConfig.commandTimeoutRange, default: Int(GShareConfig.defaultCommandTimeout.components.seconds),
+                what: "a gluster call may take %r seconds", unit: "seconds"))
         let tenantCRLDirectory = try path("tenant_crl_dir")
-        var expiryWarningDays = GShareConfig.defaultExpiryWarningDays
-        if let days = try integer("expiry_warning_days") {
-            let range = GShareConfig.expiryWarningDaysRange
-            guard range.contains(days.value) else {
-                throw fail(
-                    .invalidValue, "expiry_warning_days", at: days,
-                    "\(days.value) is out of range; gshare warns \(range.lowerBound) to \(range.upperBound) days before a certificate ends",
-                    hint: "choose a number of days from \(range.lowerBound) to \(range.upperBound), e.g. 30")
-            }
-            expiryWarningDays = days.value
-        }
+        let expiryWarningDays = try ranged(
+            "expiry_warning_days", in: GShareConfig.expiryWarningDaysRange, default: GShareConfig.defaultExpiryWarningDays,
+            what: "gshare warns %r days before a certificate ends", unit: "days")
 
         let managementTLS: Bool
         do {
@@ -286,16 +271,22 @@ struct ConfigReader {
             }
             lockVolume = name.value
         }
-        var lockTimeout = GShareConfig.defaultLockTimeout
-        if let seconds = try integer("lock_timeout_seconds") {
-            let range = GShareConfig.lockTimeoutRange
-            guard range.contains(seconds.value) else {
+        let lockTimeout = Duration.seconds(
+            try ranged(
+                "lock_timeout_seconds", in: GShareConfig.lockTimeoutRange, default: Int(GShareConfig.defaultLockTimeout.components.seconds),
+                what: "gshare waits %r seconds for another gshare's lock", unit: "seconds"))
+        let softLimitPercent = try ranged(
+            "soft_limit_percent", in: GShareConfig.softLimitPercentRange, default: GShareConfig.defaultSoftLimitPercent,
+            what: "a share is over its soft limit past %r % of its size", unit: "percent")
+        var sizeUnit = ShareSizeUnit.gibibyte
+        if let unit = try string("share_size_unit") {
+            guard let parsed = ShareSizeUnit(rawValue: unit.value) else {
                 throw fail(
-                    .invalidValue, "lock_timeout_seconds", at: seconds,
-                    "\(seconds.value) is out of range; gshare waits \(range.lowerBound) to \(range.upperBound) seconds for another gshare's lock",
-                    hint: "choose a number of seconds from \(range.lowerBound) to \(range.upperBound), e.g. 120")
+                    .invalidValue, "share_size_unit", at: unit,
+                    "\(AddressText.quoted(unit.value)) is not a size unit; sizes are in GiB (Manila's unit), or MiB in a lab",
+                    hint: "remove the key (GiB), or share_size_unit = \"MiB\" for a test lab only")
             }
-            lockTimeout = .seconds(seconds.value)
+            sizeUnit = parsed
         }
 
         return GShareConfig(
@@ -304,7 +295,21 @@ struct ConfigReader {
             stateDirectory: stateDirectory, glusterCommand: glusterCommand, glusterdWorkdir: glusterdWorkdir, commandTimeout: commandTimeout,
             privateKeyPassphrase: privateKeyPassphrase, knownHostsPath: knownHostsPath, remoteGlusterCommand: remoteGlusterCommand,
             tenantCRLDirectory: tenantCRLDirectory, expiryWarningDays: expiryWarningDays, managementTLS: managementTLS,
-            lockVolume: lockVolume, lockTimeout: lockTimeout)
+            lockVolume: lockVolume, lockTimeout: lockTimeout, softLimitPercent: softLimitPercent, sizeUnit: sizeUnit)
+    }
+
+    /// An integer key within `range` (else `fallback` when absent); out of range: an error
+    /// naming the key, its place and the range (`what`, with `%r` as "1 to 3600").
+    private mutating func ranged(
+        _ key: String, in range: ClosedRange<Int>, default fallback: Int, what: String, unit: String
+    ) throws(GShareConfigError) -> Int {
+        guard let value = try integer(key) else { return fallback }
+        guard range.contains(value.value) else {
+            throw fail(
+                .invalidValue, key, at: value, "\(value.value) is out of range; " + what.replacingOccurrences(of: "%r", with: "\(range.lowerBound) to \(range.upperBound)"),
+                hint: "choose a number of \(unit) from \(range.lowerBound) to \(range.upperBound), e.g. \(fallback)")
+        }
+        return value.value
     }
 
     // MARK: Typed values with their places

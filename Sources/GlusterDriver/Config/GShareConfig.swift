@@ -69,6 +69,17 @@ public struct GShareConfig: Sendable {
     /// How long a change waits for another gshare's lock (`lock_timeout_seconds`).
     public var lockTimeout: Duration
 
+    /// Past what share of its size a share is "over its soft limit" (`soft_limit_percent`,
+    /// default 80): reported by `status` and `doctor`, and given to GlusterFS with the limit.
+    public var softLimitPercent: Int
+    /// The unit of share sizes (`share_size_unit`): GiB, Manila's; MiB only in test labs.
+    public var sizeUnit: ShareSizeUnit
+
+    /// The soft limit when `soft_limit_percent` is absent: 80 %, GlusterFS's own default.
+    public static let defaultSoftLimitPercent = 80
+    /// The soft limits `soft_limit_percent` accepts.
+    public static let softLimitPercentRange = 1...100
+
     /// The lock volume when `glusterfs_lock_volume` is absent.
     public static let defaultLockVolume = "gluster_shared_storage"
     /// The wait when `lock_timeout_seconds` is absent: 120 seconds.
@@ -110,7 +121,8 @@ public struct GShareConfig: Sendable {
         privateKeyPassphrase: SecretSource? = nil, knownHostsPath: String = "/root/.ssh/known_hosts",
         remoteGlusterCommand: [String] = GShareConfig.defaultRemoteGlusterCommand, tenantCRLDirectory: String? = nil,
         expiryWarningDays: Int = GShareConfig.defaultExpiryWarningDays, managementTLS: Bool = false,
-        lockVolume: String = GShareConfig.defaultLockVolume, lockTimeout: Duration = GShareConfig.defaultLockTimeout
+        lockVolume: String = GShareConfig.defaultLockVolume, lockTimeout: Duration = GShareConfig.defaultLockTimeout,
+        softLimitPercent: Int = GShareConfig.defaultSoftLimitPercent, sizeUnit: ShareSizeUnit = .gibibyte
     ) {
         self.source = source
         self.targets = targets
@@ -134,6 +146,8 @@ public struct GShareConfig: Sendable {
         self.managementTLS = managementTLS
         self.lockVolume = lockVolume
         self.lockTimeout = lockTimeout
+        self.softLimitPercent = softLimitPercent
+        self.sizeUnit = sizeUnit
     }
 
     /// The servers to ask: every target's server plus `glusterfs_servers`, de-duplicated,
@@ -290,4 +304,21 @@ extension GShareConfig {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
     }
+}
+
+/// The unit share sizes are counted in.
+public enum ShareSizeUnit: String, Sendable, Codable, CaseIterable {
+    /// 2^30 bytes: Manila's gigabyte and the pattern's `#{size}`. The default.
+    case gibibyte = "GiB"
+    /// 2^20 bytes, for test labs (`share_size_unit = "MiB"`): sizes small enough to fill in
+    /// seconds. Never for real shares: Manila and the pattern count in GiB.
+    case mebibyte = "MiB"
+
+    /// Bytes per unit.
+    public var bytes: Int64 { self == .gibibyte ? 1 << 30 : 1 << 20 }
+    /// `GiB` or `MiB`, for messages.
+    public var symbol: String { rawValue }
+
+    /// A volume's pattern size (`#{size}`, always GiB) in this unit.
+    public func units(ofGiB size: Int?) -> Int? { size.map { $0 * Int((1 << 30) / bytes) } }
 }

@@ -19,13 +19,21 @@ public struct Share: Sendable, Equatable, Codable {
     /// The other nodes a client fetches the volume file from when the export's host is down
     /// (`mount -t glusterfs -o backup-volfile-servers=A:B …`); empty on a one-node volume.
     public let backupVolfileServers: [String]
+    /// The volume's identity (glusterd's volume ID).
+    public let volumeID: String
     /// The share's size in GiB: as recorded at create (`user.gshare.size`, enforced by a
     /// quota), else, for a share made before sizes were recorded, its volume's own size.
     public let sizeGB: Int?
+    /// ``sizeGB`` in bytes.
+    public let sizeBytes: Int64?
+    /// The unit of ``sizeGB`` and ``volumeSizeGB``: `GiB` (`MiB` only in a test lab).
+    public let sizeUnit: String
     /// The size of the share's volume in GiB (its pattern size); nil when unsized.
     public let volumeSizeGB: Int?
     /// True when the size was recorded (and is enforced); false: "size unknown".
     public let sizeRecorded: Bool
+    /// Size, used and free bytes, when asked for (`share show`, `--usage`); nil otherwise.
+    public var usage: VolumeUsage?
     /// auth.ssl-allow, classified.
     public let access: [AllowListEntry]
     public let postureReady: Bool
@@ -33,8 +41,9 @@ public struct Share: Sendable, Equatable, Codable {
     /// The mount option naming ``backupVolfileServers``; nil when there are none.
     public var mountOptions: String? { PoolVolume.mountOptions(backupVolfileServers: backupVolfileServers) }
 
-    init?(_ volume: PoolVolume, systemCNs: [CommonName]) {
+    init?(_ volume: PoolVolume, systemCNs: [CommonName], unit: ShareSizeUnit) {
         guard let id = volume.marks.shareID else { return nil }
+        self.volumeID = volume.info.id
         self.id = id
         self.name = volume.marks.name
         self.created = volume.marks.created
@@ -44,6 +53,8 @@ public struct Share: Sendable, Equatable, Codable {
         self.exportLocation = volume.exportLocation
         self.backupVolfileServers = volume.backupVolfileServers
         self.sizeGB = volume.marks.sizeGiB ?? volume.sizeGB
+        self.sizeBytes = (volume.marks.sizeGiB ?? volume.sizeGB).map { Int64($0) * unit.bytes }
+        self.sizeUnit = unit.symbol
         self.volumeSizeGB = volume.sizeGB
         self.sizeRecorded = volume.marks.sizeGiB != nil
         self.access = volume.allowList.classified(systemCNs: systemCNs, granted: Set(volume.marks.granted))

@@ -24,8 +24,9 @@ extension ShareDriver {
         if let sizeGB, !ShareMarks.sizeRange.contains(sizeGB) {
             throw ShareDriverError(
                 .invalidRequest, share: name,
-                message: "--size \(sizeGB) is not a share size: a share has \(ShareMarks.sizeRange.lowerBound) to \(ShareMarks.sizeRange.upperBound) GiB (2^30 bytes each); nothing was created",
-                hint: "give a whole number of GiB, e.g. --size 2")
+                message: "--size \(sizeGB) is not a share size: a share has \(ShareMarks.sizeRange.lowerBound) to \(ShareMarks.sizeRange.upperBound) \(config.sizeUnit.symbol)"
+                    + (config.sizeUnit == .gibibyte ? " (2^30 bytes each)" : "") + "; nothing was created",
+                hint: "give a whole number of \(config.sizeUnit.symbol), e.g. --size 2")
         }
         // One creator of a name at a time on this host (a name lock shared by every gshare
         // process); across hosts, a second holder seen after writing makes this one step back.
@@ -120,7 +121,7 @@ extension ShareDriver {
             if let shareSize {
                 do {
                     try await cli.quotaEnable(volume.name)
-                    try await cli.quotaLimitUsage(volume.name, bytes: Int64(shareSize) << 30)
+                    try await cli.quotaLimitUsage(volume.name, bytes: bytes(shareSize), softLimitPercent: config.softLimitPercent)
                 } catch {
                     // Back to the pool as it was: marks free, the list as before, quota off.
                     var restored = ShareMarks()
@@ -132,7 +133,7 @@ extension ShareDriver {
                     await resetPromptQuotaSettings(cli, volume.name, unless: fresh.info)
                     throw ShareDriverError(
                         .quotaFailed, share: name ?? id, volume: volume.exportLocation,
-                        message: "cannot enforce the share's size (\(shareSize) GiB) on \(volume.exportLocation): \(error); the create stepped back and the volume is free again",
+                        message: "cannot enforce the share's size (\(shareSize) \(config.sizeUnit.symbol)) on \(volume.exportLocation): \(error); the create stepped back and the volume is free again",
                         hint: "gshare doctor explains it (quota needs the node CNs in auth.ssl-allow and a running quotad); then run the same create again")
                 }
             }
@@ -141,7 +142,7 @@ extension ShareDriver {
             index.shares.removeAll { $0.target == after.target.description }
             index.shares.append(ShareIndex.Entry(id: id, name: name, target: after.target.description, volumeID: after.info.id))
             index.save(stateDirectory: config.stateDirectory)
-            guard let share = Share(after, systemCNs: systemCNs) else { continue }
+            guard let share = Share(after, systemCNs: systemCNs, unit: config.sizeUnit) else { continue }
             return CreateResult(share: share, contended: contended)
         }
         throw ShareDriverError(

@@ -206,13 +206,13 @@ public struct ShareDriver: Sendable {
 
     /// Every share of the pool.
     public func shares() async throws -> [Share] {
-        try await inventory().volumes.compactMap { Share($0, systemCNs: systemCNs) }
+        try await inventory().volumes.compactMap { Share($0, systemCNs: systemCNs, unit: config.sizeUnit) }
     }
 
     /// One share, by id, name or volume.
     public func share(_ reference: String) async throws -> Share {
         let inventory = try await inventory()
-        guard let volume = try Self.find(reference, in: inventory), let share = Share(volume, systemCNs: systemCNs) else {
+        guard let volume = try Self.find(reference, in: inventory), let share = Share(volume, systemCNs: systemCNs, unit: config.sizeUnit) else {
             throw unknownShare(reference, inventory: inventory)
         }
         return share
@@ -293,7 +293,7 @@ public struct ShareDriver: Sendable {
                 if info.id == volumeID, Self.matches(reference, info, server: target.server) {
                     let servers = ClusterMap.load(stateDirectory: config.stateDirectory).cluster(of: target.server, configured: config.allServers)
                     return LockedShare(
-                        lock: lock, server: target.server, servers: servers, cli: cli, info: info, sizeGB: config.volumePattern?.match(info.name)?.sizeGB)
+                        lock: lock, server: target.server, servers: servers, cli: cli, info: info, sizeGB: config.sizeUnit.units(ofGiB: config.volumePattern?.match(info.name)?.sizeGB))
                 }
                 await lock.release()
             } catch let error as GlusterDriverError where error.code == .unknownVolume {

@@ -155,7 +155,7 @@ public struct PoolInventory: Sendable {
                 continue
             }
             guard seen.insert(identity(info, target.server)).inserted else { continue }
-            let size = matcher?.match(target.volume)?.sizeGB
+            let size = config.sizeUnit.units(ofGiB: matcher?.match(target.volume)?.sizeGB)
             let servers = [target.server] + cluster.servers.filter { $0 != target.server }
             volumes.append(PoolVolume(server: target.server, info: info, sizeGB: size, systemCNs: config.systemCNs, servers: servers))
         }
@@ -166,7 +166,7 @@ public struct PoolInventory: Sendable {
                 for info in cluster.volumes {
                     guard let match = matcher.match(info.name) else { continue }
                     guard seen.insert(identity(info, server)).inserted else { continue }
-                    volumes.append(PoolVolume(server: server, info: info, sizeGB: match.sizeGB, systemCNs: config.systemCNs, servers: servers))
+                    volumes.append(PoolVolume(server: server, info: info, sizeGB: config.sizeUnit.units(ofGiB: match.sizeGB), systemCNs: config.systemCNs, servers: servers))
                 }
             }
         }

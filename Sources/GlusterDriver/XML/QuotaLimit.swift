@@ -93,11 +93,14 @@ extension GlusterCLI {
 
     /// `volume quota VOLUME limit-usage PATH BYTES`: the hard limit of `path` (a folder that
     /// exists in the volume; `/` for all of it). Setting it again replaces it.
-    public func quotaLimitUsage(_ volume: String, path: String = "/", bytes: Int64) async throws {
-        guard bytes > 0 else {
-            throw GlusterDriverError(.runnerFailed, command: ["volume", "quota", volume, "limit-usage", path], message: "a quota limit must be positive")
+    /// `softLimitPercent`: when usage past that share of the limit is reported (nil: the
+    /// volume's default, 80 %).
+    public func quotaLimitUsage(_ volume: String, path: String = "/", bytes: Int64, softLimitPercent: Int? = nil) async throws {
+        guard bytes > 0, (softLimitPercent ?? 1) >= 1, (softLimitPercent ?? 1) <= 100 else {
+            throw GlusterDriverError(
+                .runnerFailed, command: ["volume", "quota", volume, "limit-usage", path], message: "a quota limit must be positive, its soft limit 1-100 %")
         }
-        try await quota(volume, ["limit-usage", path, String(bytes)], acceptingAlready: nil)
+        try await quota(volume, ["limit-usage", path, String(bytes)] + (softLimitPercent.map { [String($0)] } ?? []), acceptingAlready: nil)
     }
 
     /// `volume quota VOLUME list`: the limits and their usage.
@@ -119,6 +122,12 @@ extension GlusterCLI {
     /// glusterd's quota commands say "does not exist" for an unknown volume with the generic
     /// opErrno: the same code as every other command then.
     static func quotaError(_ error: GlusterDriverError) -> GlusterDriverError {
+        if let said = error.glusterMessage, said.contains("Failed to start aux mount") {
+            return GlusterDriverError(
+                .quotadRefused, command: error.command,
+                message: "quota cannot work on the volume: quotad could not mount it (the bricks refuse the node's own certificate, whose CN is not in auth.ssl-allow, or the volume is not started)",
+                glusterMessage: error.glusterMessage, glusterErrno: error.glusterErrno)
+        }
         guard let said = error.glusterMessage, said.hasPrefix("Volume "), said.hasSuffix(" does not exist") else { return error }
         return GlusterDriverError(
             .unknownVolume, command: error.command, message: "the volume does not exist (gluster volume list shows the ones that do)",

@@ -9,8 +9,12 @@ extension GShare.Share {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "show",
-            abstract: "One share in full: export location, volume, state, creation time and access list.",
-            discussion: "Exit status: 0 shown; 1 no such share; 2 could not run."
+            abstract: "One share in full: export location, size and usage, state, creation time and access list.",
+            discussion: """
+                Usage (used and free bytes, and whether it is past its soft limit,                 soft_limit_percent) comes from the volume's quota (one 'volume quota VOLUME list');                 for a share without a limit, from its bricks' file systems.
+
+                Exit status: 0 shown; 1 no such share; 2 could not run.
+                """
         )
 
         @Argument(help: ArgumentHelp("The share: its id, name, or volume.", valueName: "share"))
@@ -21,7 +25,7 @@ extension GShare.Share {
 
         func run() async throws {
             try await CLI.run(output) { cli in
-                let found = try await cli.workflows(configuration).share(share)
+                let found = try await cli.workflows(configuration).share(share, usage: true)
                 try cli.emit(found) { DriverText.share(found) }
             }
         }

@@ -16,9 +16,10 @@ extension GShare {
                   gshare share create --size 2 --name tenant-a-data
                   gshare access allow tenant-a-data --cert tenant-a.pem
                   gshare share show tenant-a-data
+                  gshare share resize tenant-a-data 4
                   gshare share delete tenant-a-data
                 """,
-            subcommands: [Create.self, Delete.self, List.self, Show.self]
+            subcommands: [Create.self, Delete.self, List.self, Show.self, Resize.self]
         )
     }
 }

@@ -13,9 +13,10 @@ enum DoctorText {
         var lines: [String] = []
         if report.shares.isEmpty { lines.append("no shares") }
         for share in report.shares {
-            let size = share.sizeGB.map { " \($0)G" } ?? ""
+            let size = share.sizeGB.map { " \($0) \(report.sizeUnit)" } ?? ""
             let name = share.name.map { " (\($0))" } ?? ""
             lines.append("share \(share.id)\(name): \(share.export)\(size), \(share.state)\(share.tlsReady ? "" : ", TLS NOT READY")")
+            lines.append("    " + DriverText.usageLine(share.usage, sizeRecorded: share.sizeRecorded))
             for entry in share.entries {
                 let who = entry.kind == .tenant ? "tenant \(entry.tenant ?? "?")" : entry.kind.rawValue
                 lines.append("    \(entry.name.padding(toLength: 32, withPad: " ", startingAt: 0)) \(who)")
