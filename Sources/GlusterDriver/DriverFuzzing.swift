@@ -240,6 +240,22 @@ package enum DriverFuzzing {
         } catch {
             broken.append("BrickStatus.parse threw \(type(of: error)), not a GlusterDriverError: \(error)")
         }
+        // The same bytes as `gluster volume status VOLUME detail`: what the bricks hold.
+        do {
+            let capacity = try VolumeCapacity.parse(output, command: ["volume", "status", "v", "detail"])
+            for brick in capacity.bricks where brick.totalBytes < 0 || brick.freeBytes < 0 || brick.freeBytes > brick.totalBytes {
+                broken.append("a brick \(brick) was accepted")
+            }
+            for volume in (try? VolumeInfo.parse(output)) ?? [] {
+                if let totals = capacity.totals(of: volume), totals.totalBytes < 0 || totals.freeBytes < 0 || totals.freeBytes > totals.totalBytes {
+                    broken.append("volume \(volume.name) totals \(totals)")
+                }
+            }
+        } catch let error as GlusterDriverError {
+            if error.message.isEmpty { broken.append("error \(error.code) without a message") }
+        } catch {
+            broken.append("VolumeCapacity.parse threw \(type(of: error)), not a GlusterDriverError: \(error)")
+        }
         return broken
     }
 

@@ -283,3 +283,17 @@ struct ConfigTests {
         #expect(text.contains("UNUSED") && text.contains("libgfapi"))
     }
 }
+
+/// The keys of share sizes: the soft limit and the (lab-only) unit.
+extension ConfigTests {
+    @Test func theSoftLimitAndTheSizeUnitHaveDefaultsAndTheirBounds() throws {
+        let plain = try parseConfig(minimalConfig())
+        #expect(plain.softLimitPercent == 80 && plain.sizeUnit == .gibibyte)
+        #expect(try parseConfig(minimalConfig("soft_limit_percent = 1")).softLimitPercent == 1)
+        #expect(try parseConfig(minimalConfig("soft_limit_percent = 100")).softLimitPercent == 100)
+        let lab = try parseConfig(minimalConfig(#"share_size_unit = "MiB""#))
+        #expect(lab.sizeUnit == .mebibyte && lab.sizeUnit.bytes == 1 << 20)
+        // A volume's pattern size stays in GiB, counted in the share unit.
+        #expect(lab.sizeUnit.units(ofGiB: 2) == 2048 && plain.sizeUnit.units(ofGiB: 2) == 2)
+    }
+}

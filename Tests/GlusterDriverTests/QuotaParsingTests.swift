@@ -68,3 +68,70 @@ struct QuotaParsingTests {
         #expect(info.option("features.hard-timeout") == "0" && info.option("features.soft-timeout") == "0")
     }
 }
+
+/// Quota outputs recorded for share sizes (issue 14): a soft limit of its own, a limit
+/// removed, quotad refused, and the bricks' capacity.
+extension QuotaParsingTests {
+    @Test func aSoftLimitGivenWithTheLimitIsReadBack() async throws {
+        guard case .limits(let limits) = try await Self.cli("quota-list.soft").quotaList("v") else { Issue.record("no limits"); return }
+        #expect(limits.map(\.softLimitPercent) == [70] && limits.map(\.hardLimitBytes) == [2 << 30])
+        try await Self.cli("quota-limit-usage.soft").quotaLimitUsage("v", bytes: 2 << 30, softLimitPercent: 70)
+    }
+
+    @Test func aRemovedLimitLeavesQuotaOnWithoutLimits() async throws {
+        #expect(try await Self.cli("quota-list.removed").quotaList("v") == .limits([]))
+    }
+
+    @Test func quotadRefusedIsItsOwnErrorNamingTheCause() async throws {
+        for name in ["quota-list.node-cn-missing", "quota-limit-usage.node-cn-missing"] {
+            let error = await #expect(throws: GlusterDriverError.self) {
+                if name.hasPrefix("quota-list") {
+                    _ = try await Self.cli(name).quotaList("v")
+                } else {
+                    try await Self.cli(name).quotaLimitUsage("v", bytes: 1 << 30)
+                }
+            }
+            #expect(error?.code == .quotadRefused, "\(name)")
+            #expect(error?.message.contains("auth.ssl-allow") == true && error?.glusterMessage == "Failed to start aux mount", "\(name)")
+        }
+    }
+
+    @Test func aLimitOrSoftLimitOutOfRangeIsNeverSent() async throws {
+        let cli = try Self.cli("quota-limit-usage")
+        await #expect(throws: GlusterDriverError.self) { try await cli.quotaLimitUsage("v", bytes: 0) }
+        await #expect(throws: GlusterDriverError.self) { try await cli.quotaLimitUsage("v", bytes: 1 << 30, softLimitPercent: 0) }
+        await #expect(throws: GlusterDriverError.self) { try await cli.quotaLimitUsage("v", bytes: 1 << 30, softLimitPercent: 101) }
+    }
+
+    @Test func theBricksCapacityIsReadFromVolumeStatusDetail() async throws {
+        let capacity = try await Self.cli("volume-status-detail").volumeCapacity("gshare-pool-06-5G")
+        #expect(capacity.volume == "gshare-pool-06-5G" && capacity.bricks.count == 1)
+        let brick = try #require(capacity.bricks.first)
+        #expect(brick.brick == "127.0.0.2:/var/tmp/gshare-lab/bricks/gshare-pool-06-5G" && brick.totalBytes > brick.freeBytes && brick.freeBytes > 0)
+        let info = VolumeInfo(name: "gshare-pool-06-5G", status: .started, bricks: [brick.brick])
+        #expect(capacity.totals(of: info)?.totalBytes == brick.totalBytes && capacity.totals(of: info)?.freeBytes == brick.freeBytes)
+    }
+}
+
+/// What a volume holds, from its bricks: a replica set holds what its smallest brick holds, a
+/// distributed volume the sum of its sets; a set with no brick reported makes it unknown.
+@Suite("VolumeCapacity: replica sets and bricks down")
+struct VolumeCapacityTests {
+    static func brick(_ name: String, _ total: Int64, _ free: Int64) -> VolumeCapacity.Brick {
+        VolumeCapacity.Brick(brick: name, totalBytes: total, freeBytes: free)
+    }
+
+    @Test func aReplicaSetHoldsWhatItsSmallestBrickHoldsAndSetsAddUp() {
+        let info = VolumeInfo(name: "v", status: .started, bricks: ["a:/b1", "b:/b1", "c:/b1", "a:/b2", "b:/b2", "c:/b2"], replicaCount: 3)
+        let capacity = VolumeCapacity(
+            volume: "v", bricks: [Self.brick("a:/b1", 100, 50), Self.brick("b:/b1", 90, 60), Self.brick("c:/b1", 120, 40), Self.brick("a:/b2", 10, 5), Self.brick("b:/b2", 10, 5), Self.brick("c:/b2", 10, 5)])
+        let totals = capacity.totals(of: info)
+        #expect(totals?.totalBytes == 100 && totals?.freeBytes == 45)
+    }
+
+    @Test func aBrickDownIsLeftOutButAWholeSetDownMakesItUnknown() {
+        let info = VolumeInfo(name: "v", status: .started, bricks: ["a:/b", "b:/b", "c:/b"], replicaCount: 3)
+        #expect(VolumeCapacity(volume: "v", bricks: [Self.brick("b:/b", 80, 20), Self.brick("c:/b", 70, 30)]).totals(of: info)?.totalBytes == 70)
+        #expect(VolumeCapacity(volume: "v", bricks: []).totals(of: info) == nil)
+    }
+}

@@ -30,8 +30,8 @@ extension Doctor {
                 findings.append(
                     DoctorFinding(
                         .sizeUnknown, .info, volume: name, share: id,
-                        "share \(id) (\(name)) has no recorded size (made before gshare enforced sizes): nothing limits what its tenants write"
-                            + (volume.sizeGB.map { " but its volume (\($0) \(unit))" } ?? ""),
+                        "share \(id) (\(name)) has no recorded size (made before gshare enforced sizes, or a whole unsized volume): its tenants may fill its whole volume"
+                            + (volume.sizeGB.map { " (\($0) \(unit))" } ?? ""),
                         fix: "give it one: gshare share resize \(id) SIZE"))
                 continue
             }
@@ -49,14 +49,17 @@ extension Doctor {
                         fix: "gshare doctor --fix puts the system CNs back (or gshare pool prepare \(volume.name)); check the volume is started"))
                 continue
             }
-            guard let usage, usage.problemCode == nil || usage.source == .bricks else { continue }
+            // Quota off is known from the volume itself; a limit only from a quota read that worked.
+            let quotaOn = volume.info.option("features.quota").flatMap(GlusterBoolean.parse) == true
+            let read = usage.flatMap { $0.problemCode == nil ? $0 : nil }
+            guard !quotaOn || read != nil else { continue }
             let sizeBytes = Int64(size) * input.sizeUnit.bytes
-            guard let limit = usage.limitBytes else {
+            guard quotaOn, let usage = read, let limit = usage.limitBytes else {
                 findings.append(
                     DoctorFinding(
                         .quotaMissing, .critical, volume: name, share: id,
                         "share \(id) (\(name)) has a size of \(size) \(unit) but "
-                            + (usage.quotaEnabled ? "no quota limit on /" : "quota is off")
+                            + (quotaOn ? "no quota limit on /" : "quota is off")
                             + ": nothing stops its tenants from filling the whole volume",
                         fix: "gshare doctor --fix sets it again (or gshare share resize \(id) \(size))", action: .restoreQuota(share: id)))
                 continue
