@@ -28,6 +28,9 @@ public struct GlusterDriverError: Error, Sendable, Hashable, CustomStringConvert
         /// aux mount"): the bricks refuse the node's own identity (its CN is not in
         /// `auth.ssl-allow`), or the volume is not started. Quota cannot work on it.
         public static let quotadRefused = Code("quotad-refused")
+        /// `volume quota VOLUME list` kept answering nothing (no XML): the node's quotad was
+        /// restarting (glusterd restarts it whenever quota is turned on or off on any volume).
+        public static let quotaUnavailable = Code("quota-unavailable")
         /// The CLI could not be run (missing, timed out).
         public static let runnerFailed = Code("runner-failed")
         /// The command was sent and did not finish in time (glusterd's "Request timed out",

@@ -135,3 +135,39 @@ struct VolumeCapacityTests {
         #expect(VolumeCapacity(volume: "v", bricks: []).totals(of: info) == nil)
     }
 }
+
+/// While the node's quotad restarts (glusterd restarts it whenever quota is turned on or off
+/// on any volume), `volume quota VOLUME list` answers nothing with exit status 1 (seen on the
+/// lab): gshare asks again, a second apart, and after 5 silent answers says so.
+@Suite("Quota figures while quotad restarts")
+struct QuotaRestartTests {
+    /// Answers nothing `silent` times, then the recorded list.
+    actor Restarting: GlusterCommandRunner {
+        var silent: Int
+        var calls = 0
+        init(silent: Int) { self.silent = silent }
+        func run(_ arguments: [String]) async throws -> GlusterCommandOutput {
+            calls += 1
+            guard calls > silent else { return GlusterCommandOutput(exitStatus: 1, standardOutput: Data(), standardError: "") }
+            return try QuotaParsingTests.recorded("quota-list")
+        }
+    }
+
+    @Test func aListThatAnswersAfterTwoSilencesIsRead() async throws {
+        let runner = Restarting(silent: 2)
+        let listing = try await ShareDriver(config: GShareConfig(systemCNs: [])).quotaList(GlusterCLI(runner: runner), "v")
+        guard case .limits(let limits) = listing else { Issue.record("no limits"); return }
+        #expect(limits.map(\.hardLimitBytes) == [2 << 30])
+        #expect(await runner.calls == 3)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func fiveSilencesAreQuotaUnavailableSayingWhyAndWhatToDo() async throws {
+        let runner = Restarting(silent: 100)
+        let error = await #expect(throws: GlusterDriverError.self) {
+            _ = try await ShareDriver(config: GShareConfig(systemCNs: [])).quotaList(GlusterCLI(runner: runner), "v")
+        }
+        #expect(error?.code == .quotaUnavailable && error?.message.contains("quotad restarts") == true)
+        #expect(await runner.calls == 5)
+    }
+}

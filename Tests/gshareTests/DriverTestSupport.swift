@@ -97,6 +97,19 @@ struct DriverLab {
         }
     }
 
+    /// `volume quota VOLUME list --xml`'s hard limit on `/`, nil when none.
+    /// Asked again while the CLI gives no XML (quotad restarting after another volume's
+    /// quota was turned on or off: the list then fails without a word).
+    static func quotaLimit(of volume: String) async throws -> Int64? {
+        var list = try await runProcess("/usr/sbin/gluster", ["--mode=script", "--xml", "volume", "quota", volume, "list"])
+        for _ in 0..<10 where !list.stdout.contains("<opRet>") {
+            try await Task.sleep(for: .seconds(1))
+            list = try await runProcess("/usr/sbin/gluster", ["--mode=script", "--xml", "volume", "quota", volume, "list"])
+        }
+        guard let start = list.stdout.range(of: "<hard_limit>"), let end = list.stdout.range(of: "</hard_limit>") else { return nil }
+        return Int64(list.stdout[start.upperBound..<end.lowerBound])
+    }
+
     /// `gluster volume info VOLUME`'s options, read with the real CLI.
     static func options(of volume: String) async throws -> [String: String] {
         let result = try await runProcess("/usr/sbin/gluster", ["--mode=script", "--xml", "volume", "info", volume])

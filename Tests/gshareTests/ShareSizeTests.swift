@@ -30,18 +30,7 @@ struct ShareSizeTests {
         return (scratch, driver)
     }
 
-    /// `volume quota VOLUME list --xml`'s hard limit on `/`, nil when none.
-    /// Asked again while the CLI gives no XML (quotad restarting after another volume's
-    /// quota was turned on or off: the list then fails without a word).
-    static func limit(of volume: String) async throws -> Int64? {
-        var list = try await runProcess("/usr/sbin/gluster", ["--mode=script", "--xml", "volume", "quota", volume, "list"])
-        for _ in 0..<10 where !list.stdout.contains("<opRet>") {
-            try await Task.sleep(for: .seconds(1))
-            list = try await runProcess("/usr/sbin/gluster", ["--mode=script", "--xml", "volume", "quota", volume, "list"])
-        }
-        guard let start = list.stdout.range(of: "<hard_limit>"), let end = list.stdout.range(of: "</hard_limit>") else { return nil }
-        return Int64(list.stdout[start.upperBound..<end.lowerBound])
-    }
+    static func limit(of volume: String) async throws -> Int64? { try await DriverLab.quotaLimit(of: volume) }
 
     /// Writes `bytes` into `path` of the volume as tenant-a, at full speed.
     static func write(_ driver: DriverLab, _ volume: String, _ path: String, bytes: Int64) async throws -> StreamReport {

@@ -211,6 +211,7 @@ extension WorkflowError {
         case .unknownVolume: "check the volume's name (gluster volume list on the server), or remove it from gshare.toml"
         case .quorumLost: "bring the nodes that are down back (gshare status shows which are disconnected); then run the same command again"
         case .nodeDown: "bring the node back (gshare status shows which are disconnected); then run the same command again"
+        case .quotaUnavailable: "run the same command again in a moment (nothing was changed)"
         case .quotadRefused: "put the node CNs (system_cns) back in the volume's auth.ssl-allow (gshare doctor --fix) and check the volume is started"
         default: nil
         }

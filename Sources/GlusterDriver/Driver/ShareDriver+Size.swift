@@ -176,7 +176,13 @@ extension ShareDriver {
         while true {
             do {
                 return try await cli.quotaList(volume)
-            } catch let error as GlusterDriverError where error.code == .malformedOutput && attempt < 5 {
+            } catch let error as GlusterDriverError where error.code == .malformedOutput {
+                guard attempt < 5 else {
+                    throw GlusterDriverError(
+                        .quotaUnavailable, command: error.command,
+                        message: "glusterd gave no quota figures for \(volume) \(attempt) times in \(attempt - 1) s: its node's quotad restarts whenever quota is "
+                            + "turned on or off on any volume, and answers nothing meanwhile; run the same command again in a moment")
+                }
                 logger.debug("quota list gave no XML (quotad restarting?): asking again", metadata: ["volume": "\(volume)", "attempt": "\(attempt)"])
                 attempt += 1
                 try await Task.sleep(for: .seconds(1))
