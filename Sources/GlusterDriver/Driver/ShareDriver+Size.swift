@@ -270,8 +270,13 @@ extension ShareDriver {
                 shareID: shareID, volume: volume.exportLocation, unit: unit, sizeBefore: size, size: size, sizeBytes: wanted, usedBytes: root?.usedBytes,
                 changed: false, warnings: [])
         }
+        // On a cluster, which of the volume's nodes are away (asked while the change runs):
+        // the change succeeds without them, and they apply it when they rejoin.
+        async let away = nodesAway(of: volume, asking: locked.cli)
         try await enforce(locked, size: size, shareID: shareID, quotaOn: quotaOn, prompt: prompt)
-        var warnings: [String] = []
+        var warnings = await away.map {
+            "node \($0) of \(volume.exportLocation) is disconnected from its pool: it applies this change when it rejoins (gshare status shows the peers)"
+        }
         var used = root?.usedBytes
         if root == nil, case .limits(let limits)? = try? await locked.cli.quotaList(locked.info.name), let now = limits.first(where: { $0.path == "/" }) {
             used = now.usedBytes
