@@ -66,19 +66,25 @@ public final class GlusterFile {
     /// Reads up to `count` bytes (`glfs_read`); an empty array means end of file.
     public func read(upTo count: Int) throws -> [UInt8] {
         let fd = try openHandle("glfs_read")
+        return try readOnce(upTo: count, "glfs_read") { glfs_read(fd, $0, $1, 0) }
+    }
+
+    /// One read into a buffer of `count` bytes, again on EINTR: what `call` (buffer,
+    /// capacity) read, never more than asked.
+    private func readOnce(upTo count: Int, _ operation: String, _ call: (UnsafeMutableRawPointer?, Int) -> Int) throws -> [UInt8] {
         guard count > 0 else { return [] }
         var buffer = [UInt8](repeating: 0, count: count)
         while true {
             CGlusterFSAPI_clear_errno()
-            let got = buffer.withUnsafeMutableBytes { glfs_read(fd, $0.baseAddress, $0.count, 0) }
+            let got = buffer.withUnsafeMutableBytes { call($0.baseAddress, $0.count) }
             if got < 0 {
                 let code = CGlusterFSAPI_errno()
                 if code == EINTR { continue }
-                throw volume.operationError("glfs_read", path, errno: code)
+                throw volume.operationError(operation, path, errno: code)
             }
             guard got <= count else {
                 throw GlusterFSError(
-                    .operationFailed, errno: EIO, operation: "glfs_read", path: path,
+                    .operationFailed, errno: EIO, operation: operation, path: path,
                     message: "gfapi returned \(got) bytes for a buffer of \(count)")
             }
             buffer.removeSubrange(got...)
@@ -128,19 +134,7 @@ public final class GlusterFile {
     /// Reads up to `count` bytes from offset 0 (`glfs_pread`), whatever the current offset.
     public func readFromStart(upTo count: Int) throws -> [UInt8] {
         let fd = try openHandle("glfs_pread")
-        guard count > 0 else { return [] }
-        var buffer = [UInt8](repeating: 0, count: count)
-        while true {
-            CGlusterFSAPI_clear_errno()
-            let got = buffer.withUnsafeMutableBytes { glfs_pread(fd, $0.baseAddress, $0.count, 0, 0, nil) }
-            if got < 0 {
-                let code = CGlusterFSAPI_errno()
-                if code == EINTR { continue }
-                throw volume.operationError("glfs_pread", path, errno: code)
-            }
-            buffer.removeSubrange(min(got, count)...)
-            return buffer
-        }
+        return try readOnce(upTo: count, "glfs_pread") { glfs_pread(fd, $0, $1, 0, 0, nil) }
     }
 
     /// Closes the file (`glfs_close`): gfapi waits for the bricks, so a failed write can

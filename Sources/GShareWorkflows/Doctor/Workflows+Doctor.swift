@@ -67,16 +67,23 @@ extension Workflows {
         try await reported {
             let inventory = try await driver.inventory()
             var managerPEM: String?
+            var managerCN: String?
             if let path = config.manager?.certificate {
                 managerPEM = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+                let leaf = try? Certificate.parse(fileBytes: Array((managerPEM ?? "").utf8), path: path).first
+                managerCN = leaf.map { String(decoding: $0.glusterFSName.bytes, as: UTF8.self) }
             }
             let cas = try config.tenantCA.map { try Certificate.load(fromFile: $0) } ?? []
+            // Every read of the servers at once; the pools' brick status once for both uses.
+            async let usages = driver.usage(of: inventory.volumes.filter { $0.marks.shareID != nil })
+            let bricks = await driver.brickStatuses(of: inventory)
+            async let nodes = driver.nodeIdentities(of: inventory, brickStatus: bricks)
+            async let clusters = driver.clusterHealth(of: inventory, brickStatus: bricks, managerCN: managerCN)
             let input = DoctorInput(
                 inventory: inventory, tenants: try registeredTenants(), tenantsAreComplete: true, systemCNs: config.systemCNs,
                 managerCertificatePEM: managerPEM, crlDirectory: config.tenantCRLDirectory.map { CRLDirectory.load(from: $0) },
                 tenantCACertificates: cas, now: context.now(), expiryWarningDays: config.expiryWarningDays,
-                nodes: await driver.nodeIdentities(of: inventory), clusters: await driver.clusterHealth(of: inventory),
-                usages: await driver.usage(of: inventory.volumes.filter { $0.marks.shareID != nil }), sizeUnit: config.sizeUnit)
+                nodes: await nodes, clusters: await clusters, usages: await usages, sizeUnit: config.sizeUnit)
             return (inventory, input)
         }
     }

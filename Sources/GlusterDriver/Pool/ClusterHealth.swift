@@ -142,12 +142,22 @@ extension ShareDriver {
     /// Each pool's health: one `pool list` and one `volume status all` on the node that
     /// answered the inventory's read (concurrently, every pool at once), and the lock volume
     /// from the read itself.
-    public func clusterHealth(of inventory: PoolInventory) async -> [ClusterHealth] {
-        let managerCN = managerCommonName()
+    ///
+    /// - Parameters:
+    ///   - brickStatus: the pools' brick status read already (``brickStatuses(of:)``); nil:
+    ///     read here.
+    ///   - managerCN: gshare's own CN when the caller has it; nil: read from `manager_cert`.
+    public func clusterHealth(of inventory: PoolInventory, brickStatus: [String: BrickStatus]? = nil, managerCN: String? = nil) async -> [ClusterHealth] {
+        let managerCN = managerCN ?? managerCommonName()
         return await withTaskGroup(of: (Int, ClusterHealth).self) { group in
             for (position, read) in inventory.clusters.enumerated() {
+                let known: BrickStatus?? = brickStatus.map { $0[read.answered.description] }
                 group.addTask {
-                    (position, await health(of: read, poolVolumes: inventory.volumes.filter { read.servers.contains($0.server) }, managerCN: managerCN))
+                    (
+                        position,
+                        await health(
+                            of: read, poolVolumes: inventory.volumes.filter { read.servers.contains($0.server) }, managerCN: managerCN, brickStatus: known)
+                    )
                 }
             }
             var found: [(Int, ClusterHealth)] = []
@@ -156,7 +166,8 @@ extension ShareDriver {
         }
     }
 
-    func health(of read: ClusterRead, poolVolumes: [PoolVolume], managerCN: String?) async -> ClusterHealth {
+    /// `brickStatus`: nil to read it here; `.some(nil)`: read already and unreadable.
+    func health(of read: ClusterRead, poolVolumes: [PoolVolume], managerCN: String?, brickStatus known: BrickStatus?? = nil) async -> ClusterHealth {
         var problems: [String] = []
         var nodeCount: Int?
         var disconnected: [String] = []
@@ -164,7 +175,10 @@ extension ShareDriver {
         do {
             let cli = GlusterCLI(runner: try nodeRunner(read.answered))
             async let members = cli.poolMembers()
-            async let status = brickStatus(cli)
+            async let status: BrickStatus? = {
+                if let known { return known }
+                return await brickStatus(cli)
+            }()
             do {
                 let peers = try await members
                 nodeCount = peers.peers.count + 1

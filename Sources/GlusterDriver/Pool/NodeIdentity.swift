@@ -40,7 +40,30 @@ extension ShareDriver {
         return nil
     }
 
-    public func nodeIdentities(of inventory: PoolInventory, timeout: Duration = .seconds(5)) async -> [NodeIdentity] {
+    /// One `volume status all` per pool, on the node that answered the inventory's read, all
+    /// pools at once (asked 3 times each): by that node (`user@host`), a pool whose status
+    /// could not be read left out. Read once for the doctor, which needs it twice (the brick
+    /// ports for ``nodeIdentities(of:brickStatus:timeout:)``, the bricks online for
+    /// ``clusterHealth(of:brickStatus:managerCN:)``).
+    public func brickStatuses(of inventory: PoolInventory) async -> [String: BrickStatus] {
+        await withTaskGroup(of: (String, BrickStatus?).self) { group in
+            for read in inventory.clusters {
+                group.addTask {
+                    guard let cli = try? GlusterCLI(runner: self.nodeRunner(read.answered)) else { return (read.answered.description, nil) }
+                    return (read.answered.description, await self.brickStatus(cli))
+                }
+            }
+            var found: [String: BrickStatus] = [:]
+            for await (node, status) in group { found[node] = status }
+            return found
+        }
+    }
+
+    /// The identity each node of the pool presents. `brickStatus`: the pools' brick status
+    /// read already (``brickStatuses(of:)``); nil: read here when needed.
+    public func nodeIdentities(of inventory: PoolInventory, brickStatus: [String: BrickStatus]? = nil, timeout: Duration = .seconds(5)) async
+        -> [NodeIdentity]
+    {
         var hosts: [String] = []
         for volume in inventory.volumes {
             for node in volume.nodes where !hosts.contains(where: { $0.lowercased() == node.lowercased() }) { hosts.append(node) }
@@ -53,8 +76,9 @@ extension ShareDriver {
         if config.managementTLS {
             for host in hosts { endpoints[host] = 24007 }
         } else {
+            let statuses = brickStatus != nil ? brickStatus ?? [:] : await brickStatuses(of: inventory)
             for read in inventory.clusters {
-                guard let cli = try? GlusterCLI(runner: nodeRunner(read.answered)), let status = await brickStatus(cli) else {
+                guard let status = statuses[read.answered.description] else {
                     noBrick = "management TLS is off and the brick ports could not be read (gluster volume status all)"
                     continue
                 }
