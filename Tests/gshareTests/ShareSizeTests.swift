@@ -191,6 +191,15 @@ struct ShareSizeTests {
             scratch.removeBlocking()
         }
         let volume = scratch.name
+        // A size past what the unsized volume's bricks hold (the lab's file system) is
+        // refused, naming what it holds; nothing is claimed.
+        let disk = try FileManager.default.attributesOfFileSystem(forPath: scratch.brick)[.systemSize] as? NSNumber
+        let holds = try #require(disk).int64Value / Self.mebibyte
+        try #require(holds < 1_048_576, "the lab's disk (\(holds) MiB) is larger than the largest share size")
+        let tooBig = try await lab.gshare("share", "create", "--size", String(holds + 1), "--name", "whole")
+        #expect(tooBig.status == 1 && tooBig.stderr.contains("the free volumes without a pattern size are smaller"), "\(tooBig.stderr)")
+        #expect(tooBig.stderr.contains("\(volume) holds"), "\(tooBig.stderr)")
+        #expect(try await DriverLab.options(of: volume)["user.gshare.share"] ?? "NONE" == "NONE")
         // An unsized volume, no --size: the whole volume, no quota, no recorded size.
         let create = try lab.json(try await lab.gshare("share", "create", "--name", "whole", "--json"))
         #expect(create["sizeRecorded"] as? Bool == false && create["sizeGB"] == nil, "\(create)")

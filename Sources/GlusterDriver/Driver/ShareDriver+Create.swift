@@ -59,8 +59,15 @@ extension ShareDriver {
         let ordered = PoolSelection.order(inventory.candidates, requestedGB: sizeGB)
         guard !ordered.isEmpty else { throw noFit(sizeGB, inventory: inventory) }
         var contended: [String] = []
+        var tooSmall: [String] = []
         for candidate in ordered {
             guard let volume = inventory.volumes.first(where: { $0.target.description == candidate.volume }) else { continue }
+            // A volume without a pattern size holds what its bricks hold: a size past that
+            // would be a limit never reached (the tenant meets ENOSPC first).
+            if let sizeGB, volume.sizeGB == nil, let capacity = try? await unsizedCapacity(volume), capacity < sizeGB {
+                tooSmall.append("\(volume.exportLocation) holds \(capacity) \(config.sizeUnit.symbol)")
+                continue
+            }
             // Another process on this host working on this volume: try the next one.
             guard let lock = try VolumeLock.attempt(stateDirectory: config.stateDirectory, volumeID: volume.info.id, volume: volume.name) else {
                 logger.debug("volume busy (locked by another gshare process): trying the next", metadata: ["volume": "\(volume.exportLocation)"])
@@ -145,8 +152,16 @@ extension ShareDriver {
             guard let share = Share(after, systemCNs: systemCNs, unit: config.sizeUnit) else { continue }
             return CreateResult(share: share, contended: contended)
         }
+        if contended.isEmpty, !tooSmall.isEmpty {
+            throw ShareDriverError(
+                .noFreeVolume,
+                message: "no free volume can hold a \(sizeGB ?? 0) \(config.sizeUnit.symbol) share: the free volumes without a pattern size are smaller (\(tooSmall.joined(separator: "; ")))",
+                hint: "ask for less (--size), or add a larger volume to the pool")
+        }
         throw ShareDriverError(
-            .noFreeVolume, message: "no free volume left: every one that fits was claimed by another process meanwhile (\(contended.joined(separator: ", ")))",
+            .noFreeVolume,
+            message: "no free volume left: every one that fits was claimed by another process meanwhile (\(contended.joined(separator: ", ")))"
+                + (tooSmall.isEmpty ? "" : "; too small: \(tooSmall.joined(separator: "; "))"),
             hint: "retry, or add volumes to the pool")
     }
 

@@ -200,6 +200,13 @@ extension ShareDriver {
         return share
     }
 
+    /// What a volume without a pattern size holds, in units (its bricks); nil when a replica
+    /// set reported no brick.
+    func unsizedCapacity(_ volume: PoolVolume) async throws -> Int? {
+        let capacity = try await cli(volume.server).volumeCapacity(volume.name)
+        return capacity.totals(of: volume.info).map { Int($0.totalBytes / config.sizeUnit.bytes) }
+    }
+
     /// The size a share may grow to on its volume, in units: the volume's pattern size, else
     /// what its bricks hold.
     func capacity(of locked: LockedShare) async throws -> Int {
