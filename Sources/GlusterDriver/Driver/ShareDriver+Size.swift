@@ -360,7 +360,9 @@ extension ShareDriver {
         return ShareDriverError(
             .sizeExceedsVolume, share: shareID, volume: volume.exportLocation,
             message: "share \(shareID) cannot grow to \(size) \(unit): its volume \(volume.exportLocation) holds \(capacity) \(unit); \(elsewhere); nothing was changed",
-            hint: larger == nil ? "add a larger volume to the pool, or resize to at most \(capacity)" : "or resize to at most \(capacity)")
+            hint: larger == nil
+                ? "add a larger volume to the pool, or resize to at most \(capacity) \(unit)"
+                : "move the data to a new share there yourself, or resize to at most \(capacity) \(unit)")
     }
 
     /// `bytes` in `unit`, to one decimal.
