@@ -42,3 +42,36 @@ struct HostileSizeTests {
         #expect(result.stderr.contains("--size"), "\(result.stderr)")
     }
 }
+
+/// The same sizes given to `share resize`: refused before any server is asked.
+@Suite("share resize: hostile sizes")
+struct HostileResizeTests {
+    static func attempt(_ size: String) async throws -> (ProcessResult, URL) {
+        let folder = try makeTemporaryDirectory()
+        let config = folder.appendingPathComponent("gshare.toml")
+        try """
+            glusterfs_targets = ["192.0.2.1:/gshare-pool-01-1G"]
+            system_cns = ["gluster-node-1", "gshare-manager"]
+            state_dir = "\(folder.appendingPathComponent("state").path)"
+            """.write(to: config, atomically: true, encoding: .utf8)
+        return (try await runProcess(EndToEndTests.binary, ["share", "resize", "some-share", "--config", config.path, "--", size]), folder)
+    }
+
+    @Test(arguments: ["0", "-1", "1048577", "9223372036854775807"])
+    func aSizeOutOfRangeIsRefusedNamingTheRangeBeforeAnyServerIsAsked(size: String) async throws {
+        let (result, folder) = try await Self.attempt(size)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(result.status == 1, "\(result.status) \(result.stderr)")
+        #expect(result.stderr.contains("\(size) is not a share size") && result.stderr.contains("1 to 1048576 GiB"), "\(result.stderr)")
+        #expect(result.stderr.contains("nothing was changed") && result.stderr.contains("fix: give a whole number of GiB"), "\(result.stderr)")
+        let state = (try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("state").path)) ?? []
+        #expect(Set(state).isSubset(of: ["gshare.sqlite"]), "\(state)")
+    }
+
+    @Test(arguments: ["abc", "2.5", "99999999999999999999", "", "1e3"])
+    func aSizeThatIsNotAWholeNumberIsAUsageError(size: String) async throws {
+        let (result, folder) = try await Self.attempt(size)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(result.status == 64, "\(result.status) \(result.stderr)")
+    }
+}
