@@ -64,6 +64,15 @@ struct QuotaCheckTests {
         let found = try Self.findings([(volume, Self.usage(volume, limit: 10 << 30, used: atLimit))])
         #expect(found.codes == ["share-over-soft-limit"] && found.first?.severity == .warning && found.first?.fixAction == nil)
         #expect(found.first?.message.contains("80 %") == true)
+        // The volume holds 4: the fix extends to that, never past it; a share filling its
+        // volume is told that it cannot grow there.
+        #expect(found.first?.fix.contains("gshare share resize s-full 4") == true || found.first?.fix.contains("holds no more") == true, "\(found)")
+        let small = try Self.sizedShare("small", size: 1)
+        let room = try Self.findings([(small, Self.usage(small, limit: 1 << 30, used: 1 << 30))])
+        #expect(room.first?.fix.contains("gshare share resize s-small 2") == true, "\(room)")
+        let filled = try Self.sizedShare("filled", size: 4)
+        let none = try Self.findings([(filled, Self.usage(filled, limit: 4 << 30, used: 4 << 30))])
+        #expect(none.first?.fix.contains("holds no more (4 GiB)") == true, "\(none)")
         #expect(try Self.findings([(volume, Self.usage(volume, limit: 10 << 30, used: atLimit - 1))]).isEmpty)
     }
 

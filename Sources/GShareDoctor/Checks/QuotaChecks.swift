@@ -78,9 +78,18 @@ extension Doctor {
                     DoctorFinding(
                         .shareOverSoftLimit, .warning, volume: name, share: id,
                         "share \(id) (\(name)) holds \(used) bytes, \(percent) % of its \(size) \(unit) (soft limit \(usage.softLimitPercent) %): writes are refused when it is full",
-                        fix: "ask its tenants to free space, or extend it: gshare share resize \(id) \(size * 2)"))
+                        fix: Self.roomFix(id, size: size, volumeSize: volume.sizeGB, unit: unit)))
             }
         }
         return findings
+    }
+
+    /// How a full share gets room: extended up to its volume's size, else moved.
+    static func roomFix(_ id: String, size: Int, volumeSize: Int?, unit: String) -> String {
+        let target = min(size * 2, volumeSize ?? size * 2)
+        guard target > size else {
+            return "ask its tenants to free space; its volume holds no more (\(size) \(unit)): a larger share elsewhere means moving the data"
+        }
+        return "ask its tenants to free space, or extend it: gshare share resize \(id) \(target)"
     }
 }
