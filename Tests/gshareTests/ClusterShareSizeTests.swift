@@ -50,6 +50,10 @@ struct ClusterShareSizeTests {
         let name = try #require(try ClusterPoolTests.json(create)["volume"] as? String)
         volume = name
         #expect(try await Self.limit(cluster, node: 2, name) == 16 * mib)
+        // Past its volume (1 GiB): refused, naming the free volume that would hold it.
+        let larger = try #require(cluster.pool.first { $0.name.hasSuffix("-2G") }?.name)
+        let tooLarge = try await manager.gshare("share", "resize", "sized-cluster", "2048")
+        #expect(tooLarge.status == 1 && tooLarge.stderr.contains("the free volume") && tooLarge.stderr.contains(larger), "\(tooLarge.stderr)")
 
         // Node 3 down: usage is still read, the resize succeeds and names the node.
         #expect(try await runProcess(cluster.script, ["kill-node", "3"], environment: cluster.scriptEnvironment).status == 0)

@@ -45,6 +45,10 @@ struct ShareSizeTests {
             scratch.removeBlocking()
         }
         let volume = scratch.name
+        // Larger than any volume of the pool (1 GiB = 1024 MiB): refused, naming what is free.
+        let huge = try await lab.gshare("share", "create", "--size", "2048", "--name", "sized")
+        #expect(huge.status == 1 && huge.stderr.contains("no free volume can hold a 2048 MiB share"), "\(huge.stderr)")
+        #expect(huge.stderr.contains("\(volume) (1024 MiB)"), "\(huge.stderr)")
         let create = try await lab.gshare("share", "create", "--size", "8", "--name", "sized", "--json")
         #expect(create.status == 0, "\(create.stdout) \(create.stderr)")
         let created = try lab.json(create)

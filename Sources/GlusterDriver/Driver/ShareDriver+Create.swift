@@ -187,14 +187,14 @@ extension ShareDriver {
         if available.isEmpty {
             lines.append("no free volume passes the TLS posture check")
         } else {
-            lines.append("free: " + available.map { "\($0.exportLocation) (\($0.sizeGB.map { "\($0)G" } ?? "unsized"))" }.joined(separator: ", "))
+            lines.append("free: " + available.map { "\($0.exportLocation) (\($0.sizeGB.map { "\($0) \(config.sizeUnit.symbol)" } ?? "unsized"))" }.joined(separator: ", "))
         }
         if !freeNotReady.isEmpty {
             lines.append(
                 "free but not ready: "
                     + freeNotReady.map { "\($0.exportLocation) (\($0.posture.problems.map(\.name).joined(separator: ", ")))" }.joined(separator: ", "))
         }
-        let wanted = sizeGB.map { "a \($0)G share" } ?? "a share"
+        let wanted = sizeGB.map { "a \($0) \(config.sizeUnit.symbol) share" } ?? "a share"
         return ShareDriverError(
             .noFreeVolume, share: nil,
             message: "no free volume can hold \(wanted): " + lines.joined(separator: "; "),
