@@ -59,6 +59,8 @@ struct ClusterShareSizeTests {
         #expect(try await runProcess(cluster.script, ["kill-node", "3"], environment: cluster.scriptEnvironment).status == 0)
         down.append(3)
         let third = cluster.nodes[2].address
+        // The pool settles (node 1's quotad answers again after the node left).
+        _ = try await Self.limit(cluster, node: 1, name)
         let show = try ClusterPoolTests.json(try await manager.gshare("share", "show", "sized-cluster", "--json"))
         let usage = try #require(show["usage"] as? [String: Any], "\(show)")
         #expect(usage["source"] as? String == "quota" && usage["sizeBytes"] as? Int == 16 << 20 && usage["usedBytes"] != nil, "\(usage)")

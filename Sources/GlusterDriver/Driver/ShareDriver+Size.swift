@@ -168,24 +168,31 @@ extension ShareDriver {
         }
     }
 
-    /// `volume quota VOLUME list`, asked again (up to 5 times, a second apart) while the CLI
-    /// gives no XML: glusterd restarts the node's quotad whenever quota is turned on or off on
-    /// any volume, and until it is back the list fails without a word (seen here).
-    func quotaList(_ cli: GlusterCLI, _ volume: String) async throws -> QuotaLimit.Listing {
-        var attempt = 1
+    /// How long `quotaList` waits before each new attempt while the CLI gives no XML: 16 s
+    /// in all. A node's quotad restarts whenever quota is turned on or off on any volume of
+    /// its pool, and on a loaded 3-node cluster with a node just gone it answered nothing for
+    /// several seconds (seen in CI).
+    static let quotaListRetryDelays: [Duration] = [.seconds(1), .seconds(1), .seconds(2), .seconds(2), .seconds(3), .seconds(3), .seconds(4)]
+
+    /// `volume quota VOLUME list`, asked again after each of `delays` while the CLI gives no
+    /// XML (glusterd restarts the node's quotad whenever quota is turned on or off on any
+    /// volume, and until it is back the list fails without a word); then `quota-unavailable`.
+    func quotaList(_ cli: GlusterCLI, _ volume: String, delays: [Duration] = ShareDriver.quotaListRetryDelays) async throws -> QuotaLimit.Listing {
+        var attempt = 0
         while true {
             do {
                 return try await cli.quotaList(volume)
             } catch let error as GlusterDriverError where error.code == .malformedOutput {
-                guard attempt < 5 else {
+                guard attempt < delays.count else {
+                    let waited = delays.reduce(Duration.zero, +).components.seconds
                     throw GlusterDriverError(
                         .quotaUnavailable, command: error.command,
-                        message: "glusterd gave no quota figures for \(volume) \(attempt) times in \(attempt - 1) s: its node's quotad restarts whenever quota is "
+                        message: "glusterd gave no quota figures for \(volume) \(attempt + 1) times in \(waited) s: its node's quotad restarts whenever quota is "
                             + "turned on or off on any volume, and answers nothing meanwhile; run the same command again in a moment")
                 }
-                logger.debug("quota list gave no XML (quotad restarting?): asking again", metadata: ["volume": "\(volume)", "attempt": "\(attempt)"])
+                logger.debug("quota list gave no XML (quotad restarting?): asking again", metadata: ["volume": "\(volume)", "attempt": "\(attempt + 1)"])
+                try await Task.sleep(for: delays[attempt])
                 attempt += 1
-                try await Task.sleep(for: .seconds(1))
             }
         }
     }
@@ -260,8 +267,15 @@ extension ShareDriver {
         }
         let quotaOn = locked.info.option("features.quota").flatMap(GlusterBoolean.parse) == true
         var root: QuotaLimit?
-        if quotaOn, case .limits(let limits) = try await quotaList(locked.cli, locked.info.name) {
-            root = limits.first { $0.path == "/" }
+        // An extend needs no usage figure: while quotad gives none, it goes ahead.
+        var usageUnknown = false
+        if quotaOn {
+            do {
+                if case .limits(let limits) = try await quotaList(locked.cli, locked.info.name) { root = limits.first { $0.path == "/" } }
+            } catch let error as GlusterDriverError where error.code == .quotaUnavailable && volume.marks.sizeGiB.map({ size >= $0 }) == true {
+                logger.debug("no quota figures: the extend goes ahead without them", metadata: ["volume": "\(volume.exportLocation)"])
+                usageUnknown = true
+            }
         }
         let wanted = bytes(size)
         if let root, root.usedBytes > wanted {
@@ -285,7 +299,9 @@ extension ShareDriver {
             "node \($0) of \(volume.exportLocation) is disconnected from its pool: it applies this change when it rejoins (gshare status shows the peers)"
         }
         var used = root?.usedBytes
-        if root == nil, case .limits(let limits)? = try? await locked.cli.quotaList(locked.info.name), let now = limits.first(where: { $0.path == "/" }) {
+        if root == nil, !usageUnknown, case .limits(let limits)? = try? await locked.cli.quotaList(locked.info.name),
+            let now = limits.first(where: { $0.path == "/" })
+        {
             used = now.usedBytes
             if now.usedBytes > wanted {
                 warnings.append(
