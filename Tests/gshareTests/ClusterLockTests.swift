@@ -28,6 +28,26 @@ struct ClusterLockTests {
         for volume in cluster.pool { try? ClusterPoolTests.freeByHand(cluster, volume.name) }
     }
 
+    /// Waits (up to 90 s) until every node sees every peer connected and answers `volume
+    /// status all`: a node restarted by the suite before this one (ClusterLabTests) is still
+    /// syncing for a while after it is back, and a `volume quota … enable` sent meanwhile (a
+    /// sized create) was seen to hang (GlusterFS 10.3).
+    static func settle(_ cluster: Cluster) async throws {
+        let deadline = ContinuousClock.now + .seconds(90)
+        while ContinuousClock.now < deadline {
+            var settled = true
+            for node in cluster.nodes {
+                let peers = try await runProcess(cluster.script, ["gluster", String(node.index), "peer", "status"], environment: cluster.scriptEnvironment)
+                let status = try await runProcess(
+                    cluster.script, ["gluster", String(node.index), "--xml", "volume", "status", "all"], environment: cluster.scriptEnvironment)
+                if peers.status != 0 || peers.stdout.contains("Disconnected") || !status.stdout.contains("<opRet>0</opRet>") { settled = false }
+            }
+            if settled { return }
+            try await Task.sleep(for: .seconds(2))
+        }
+        Issue.record("the cluster did not settle within 90 s")
+    }
+
     static func accessNames(_ manager: Manager, _ share: String) async throws -> Set<String> {
         let list = try await manager.gshare("access", "list", share, "--json")
         let object = try ClusterPoolTests.json(list)
@@ -47,6 +67,7 @@ struct ClusterLockTests {
         let (hostA, hostB) = try Self.twoHosts(cluster)
         Self.freeAll(cluster)
         defer { Self.freeAll(cluster) }
+        try await Self.settle(cluster)
 
         let base = try await hostA.gshare("share", "create", "--name", "race-base", "--size", "1", "--json")
         #expect(base.status == 0, "\(base.stdout) \(base.stderr)")

@@ -35,6 +35,7 @@ struct ClusterShareSizeTests {
         let cluster = try Cluster.load()
         let manager = try Manager(cluster, extra: ["share_size_unit = \"MiB\""])
         ClusterLockTests.freeAll(cluster)
+        try await ClusterLockTests.settle(cluster)
         var down: [Int] = []
         var volume: String?
         defer {
