@@ -12,6 +12,12 @@ import Testing
 @Suite("share create: hostile sizes")
 struct HostileSizeTests {
     static func attempt(_ size: String) async throws -> (ProcessResult, URL) {
+        try await unreachablePool { ["share", "create", "--size=\(size)", "--config", $0] }
+    }
+
+    /// Runs gshare with a configuration whose only server does not exist (TEST-NET-1), in a
+    /// folder of its own: `arguments` gets the configuration's path.
+    static func unreachablePool(_ arguments: (String) -> [String]) async throws -> (ProcessResult, URL) {
         let folder = try makeTemporaryDirectory()
         let config = folder.appendingPathComponent("gshare.toml")
         try """
@@ -19,7 +25,7 @@ struct HostileSizeTests {
             system_cns = ["gluster-node-1", "gshare-manager"]
             state_dir = "\(folder.appendingPathComponent("state").path)"
             """.write(to: config, atomically: true, encoding: .utf8)
-        return (try await runProcess(EndToEndTests.binary, ["share", "create", "--size=\(size)", "--config", config.path]), folder)
+        return (try await runProcess(EndToEndTests.binary, arguments(config.path)), folder)
     }
 
     @Test(arguments: ["0", "-1", "1048577", "9223372036854775807"])
@@ -47,14 +53,7 @@ struct HostileSizeTests {
 @Suite("share resize: hostile sizes")
 struct HostileResizeTests {
     static func attempt(_ size: String) async throws -> (ProcessResult, URL) {
-        let folder = try makeTemporaryDirectory()
-        let config = folder.appendingPathComponent("gshare.toml")
-        try """
-            glusterfs_targets = ["192.0.2.1:/gshare-pool-01-1G"]
-            system_cns = ["gluster-node-1", "gshare-manager"]
-            state_dir = "\(folder.appendingPathComponent("state").path)"
-            """.write(to: config, atomically: true, encoding: .utf8)
-        return (try await runProcess(EndToEndTests.binary, ["share", "resize", "some-share", "--config", config.path, "--", size]), folder)
+        try await HostileSizeTests.unreachablePool { ["share", "resize", "some-share", "--config", $0, "--", size] }
     }
 
     @Test(arguments: ["0", "-1", "1048577", "9223372036854775807"])
