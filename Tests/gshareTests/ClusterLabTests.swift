@@ -208,6 +208,7 @@ struct ClusterLabTests {
     @Test(.timeLimit(.minutes(3)))
     func killingNode3AndStartingItAgainLeavesTheClusterFullyUp() async throws {
         let cluster = try Cluster.load()
+        try await cluster.ready()
         let node3 = try cluster.node(3)
         var restarted = false
         defer {

@@ -28,26 +28,6 @@ struct ClusterLockTests {
         for volume in cluster.pool { try? ClusterPoolTests.freeByHand(cluster, volume.name) }
     }
 
-    /// Waits (up to 90 s) until every node sees every peer connected and answers `volume
-    /// status all`: a node restarted by the suite before this one (ClusterLabTests) is still
-    /// syncing for a while after it is back, and a `volume quota … enable` sent meanwhile (a
-    /// sized create) was seen to hang (GlusterFS 10.3).
-    static func settle(_ cluster: Cluster) async throws {
-        let deadline = ContinuousClock.now + .seconds(90)
-        while ContinuousClock.now < deadline {
-            var settled = true
-            for node in cluster.nodes {
-                let peers = try await runProcess(cluster.script, ["gluster", String(node.index), "peer", "status"], environment: cluster.scriptEnvironment)
-                let status = try await runProcess(
-                    cluster.script, ["gluster", String(node.index), "--xml", "volume", "status", "all"], environment: cluster.scriptEnvironment)
-                if peers.status != 0 || peers.stdout.contains("Disconnected") || !status.stdout.contains("<opRet>0</opRet>") { settled = false }
-            }
-            if settled { return }
-            try await Task.sleep(for: .seconds(2))
-        }
-        Issue.record("the cluster did not settle within 90 s")
-    }
-
     static func accessNames(_ manager: Manager, _ share: String) async throws -> Set<String> {
         let list = try await manager.gshare("access", "list", share, "--json")
         let object = try ClusterPoolTests.json(list)
@@ -64,10 +44,10 @@ struct ClusterLockTests {
     @Test(.timeLimit(.minutes(6)))
     func twoManagerHostsWithSixteenProcessesEachLoseNoGrantOrDenyAndNeverClaimTwice() async throws {
         let cluster = try Cluster.load()
+        try await cluster.ready()
         let (hostA, hostB) = try Self.twoHosts(cluster)
         Self.freeAll(cluster)
         defer { Self.freeAll(cluster) }
-        try await Self.settle(cluster)
 
         let base = try await hostA.gshare("share", "create", "--name", "race-base", "--size", "1", "--json")
         #expect(base.status == 0, "\(base.stdout) \(base.stderr)")
@@ -146,6 +126,7 @@ struct ClusterLockTests {
     @Test(.timeLimit(.minutes(2)))
     func aGrantOverSSHAsRootMakesThreeGlusterCallsAndVerifiesInTheWritingNodesStore() async throws {
         let cluster = try Cluster.load()
+        try await cluster.ready()
         let (host, _) = try Self.twoHosts(cluster)
         Self.freeAll(cluster)
         defer { Self.freeAll(cluster) }
@@ -181,6 +162,7 @@ struct ClusterLockTests {
     @Test(.timeLimit(.minutes(2)))
     func aChangeThatWaitsInVainNamesWhoHoldsTheClusterLock() async throws {
         let cluster = try Cluster.load()
+        try await cluster.ready()
         let (host, _) = try Self.twoHosts(cluster, extra: ["lock_timeout_seconds = 2"])
         Self.freeAll(cluster)
         defer { Self.freeAll(cluster) }
@@ -210,6 +192,7 @@ struct ClusterLockTests {
     @Test(.timeLimit(.minutes(4)))
     func aManagerKilledWhileHoldingTheClusterLockLetsTheOtherHostProceed() async throws {
         let cluster = try Cluster.load()
+        try await cluster.ready()
         let (hostA, hostB) = try Self.twoHosts(cluster)
         Self.freeAll(cluster)
         defer { Self.freeAll(cluster) }
@@ -267,6 +250,7 @@ struct ClusterNodeFailureTests {
     @Test(.timeLimit(.minutes(5)))
     func oneNodeDownIsAWarningAndTwoDownRefuseTheChangeAsQuorumLostChangingNothing() async throws {
         let cluster = try Cluster.load()
+        try await cluster.ready()
         let manager = try Manager(cluster)
         // Another host without a lock volume: its change reaches glusterd, which refuses it.
         let unlocked = try Manager(cluster, extra: ["glusterfs_lock_volume = \"gshare_no_lock\""])

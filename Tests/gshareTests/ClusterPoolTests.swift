@@ -61,8 +61,10 @@ struct ClusterPoolTests {
         }
     }
 
+    /// gshare's `--json` output as an object; a failure names the exit status and both outputs.
     static func json(_ result: ProcessResult) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout) \(result.stderr)")
+        let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+        return try #require(object as? [String: Any], "not a JSON object (exit \(result.status)): \(result.stdout) \(result.stderr)")
     }
 
     /// The share marks back to free on `volume`, by hand (inside node 1): the wipe does not
@@ -114,6 +116,7 @@ struct ClusterPoolTests {
     @Test(.timeLimit(.minutes(4)))
     func withNode1sGlusterdKilledCommandsGoThroughNode2AndTheClusterHealsWhenItReturns() async throws {
         let cluster = try Cluster.load()
+        try await cluster.ready()
         let manager = try Manager(cluster)
         #expect(try await manager.gshare("pool", "list").status == 0)  // the pool is known
         _ = try manager.takeCalls()
@@ -185,6 +188,7 @@ struct ClusterPoolTests {
     @Test(.timeLimit(.minutes(4)))
     func theWholeLifeCycleOverSSHWithManagementTLSLeavesNothingForTheNextTenant() async throws {
         let cluster = try Cluster.load()
+        try await cluster.ready()
         #expect(cluster.managementTLS)
         let manager = try Manager(cluster)
         let client = try DriverLab.client()
@@ -231,6 +235,7 @@ struct ClusterPoolTests {
     @Test(.timeLimit(.minutes(1)))
     func anUnprivilegedUserReachesAManagementTLSClusterThroughAUserNamespace() async throws {
         let cluster = try Cluster.load()
+        try await cluster.ready()
         let identity = try cluster.identity(named: "gshare-manager")
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -257,6 +262,7 @@ struct ClusterPoolTests {
     @Test(.timeLimit(.minutes(2)))
     func theDoctorComparesTheCNsTheNodesPresentWithSystemCNs() async throws {
         let cluster = try Cluster.load()
+        try await cluster.ready()
         func nodeFindings(_ manager: Manager) async throws -> [[String: Any]] {
             let doctor = try await manager.gshare("doctor", "--json")
             let findings = try #require(try Self.json(doctor)["findings"] as? [[String: Any]], "\(doctor.stdout) \(doctor.stderr)")
@@ -280,6 +286,7 @@ struct ClusterPoolTests {
     @Test(.timeLimit(.minutes(3)))
     func aChangeWhileANodeHangsIsReportedAsUnknownAndTheSameCommandConverges() async throws {
         let cluster = try Cluster.load()
+        try await cluster.ready()
         let manager = try Manager(cluster, commandTimeoutSeconds: 8)
         var resumed = true
         var shareMade = false

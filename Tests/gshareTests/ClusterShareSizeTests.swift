@@ -33,9 +33,9 @@ struct ClusterShareSizeTests {
     @Test(.timeLimit(.minutes(6)))
     func withANodeDownASizedShareIsReadResizedAndRepairedAndTheNodeCatchesUp() async throws {
         let cluster = try Cluster.load()
+        try await cluster.ready()
         let manager = try Manager(cluster, extra: ["share_size_unit = \"MiB\""])
         ClusterLockTests.freeAll(cluster)
-        try await ClusterLockTests.settle(cluster)
         var down: [Int] = []
         var volume: String?
         defer {

@@ -67,7 +67,8 @@ struct DriverLab {
     }
 
     func json(_ result: ProcessResult) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "not JSON: \(result.stdout) \(result.stderr)")
+        let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+        return try #require(object as? [String: Any], "not a JSON object (exit \(result.status)): \(result.stdout) \(result.stderr)")
     }
 
     /// `gshare access test` as a lab identity: 0 in, 1 refused, 3 the volume admits anyone.

@@ -37,6 +37,17 @@ struct ShareSizeTests {
         try await DriverLab.client().stream(try driver.connection(volume, as: "tenant-a"), to: path, bytes: bytes)
     }
 
+    /// ``write(_:_:_:bytes:)``, and again into a new file (`path-1`…) after an `EAGAIN`, up to
+    /// 5 times a second apart: every attempt, the last one's result last.
+    static func writeAgainAfterEAGAIN(_ driver: DriverLab, _ volume: String, _ path: String, bytes: Int64) async throws -> [StreamReport] {
+        var attempts = [try await write(driver, volume, path, bytes: bytes)]
+        while attempts.last?.stoppedBy == EAGAIN && attempts.count < 5 {
+            try await Task.sleep(for: .seconds(1))
+            attempts.append(try await write(driver, volume, "\(path)-\(attempts.count)", bytes: bytes))
+        }
+        return attempts
+    }
+
     @Test(.timeLimit(.minutes(5)))
     func aFullShareIsExtendedAndTheSameWriteSucceedsShrinksBelowUsageAreRefusedAndTooLargeNamesNoMagic() async throws {
         let (scratch, lab) = try await Self.sizedLab()
@@ -56,18 +67,24 @@ struct ShareSizeTests {
         #expect(try await Self.limit(of: volume) == 8 * Self.mebibyte)
         #expect(try await lab.gshare("access", "allow", "sized", "--cn", "tenant-a").status == 0)
 
-        // Full: a 12 MiB write into 8 MiB is refused.
-        let first = try await Self.write(lab, volume, "/first", bytes: 12 * Self.mebibyte)
-        #expect(first.stoppedBy == EDQUOT || first.stoppedBy == ENOSPC, "stopped by \(first.stoppedBy.map(String.init) ?? "nothing")")
-        // (At MiB scale the client's write-behind alone lets a few MiB more through: the 1 %
-        // bound is tested at 1 GiB, in ShareScenarioTests.)
-        #expect(first.bytesWritten < 12 * Self.mebibyte, "wrote \(first.bytesWritten) bytes into 8 MiB")
+        // Full: a 12 MiB write into 8 MiB is refused. EAGAIN is GlusterFS's quota enforcer
+        // without its quotad for a moment (glusterd restarts quotad whenever another volume's
+        // quota is turned on or off: the suites running beside this one do that): a tenant's
+        // program writes again, and so does this one, into a new file, until the refusal.
+        let attempts = try await Self.writeAgainAfterEAGAIN(lab, volume, "/first", bytes: 12 * Self.mebibyte)
+        let first = try #require(attempts.last)
+        #expect(first.stoppedBy == EDQUOT || first.stoppedBy == ENOSPC, "stopped by \(first.stoppedBy.map(String.init) ?? "nothing"): \(attempts)")
+        #expect(first.bytesWritten < 12 * Self.mebibyte, "wrote \(first.bytesWritten) bytes into 8 MiB: \(attempts)")
 
         // Usage: show, --json in bytes, over the soft limit (80 %).
         let show = try lab.json(try await lab.gshare("share", "show", "sized", "--json"))
         let usage = try #require(show["usage"] as? [String: Any], "\(show)")
         let used = try #require((usage["usedBytes"] as? NSNumber)?.int64Value)
-        #expect(used >= 6 * Self.mebibyte && used <= 10 * Self.mebibyte, "used \(used)")
+        // (At MiB scale the client's write-behind alone lets a few MiB more through, and a
+        // write the enforcer could not check while quotad restarted (EAGAIN above) may have
+        // landed: at most the 12 MiB asked. The 1 % bound is tested at 1 GiB, in
+        // ShareScenarioTests.)
+        #expect(used >= 6 * Self.mebibyte && used <= (attempts.count == 1 ? 10 : 12) * Self.mebibyte, "used \(used): \(attempts)")
         #expect(usage["sizeBytes"] as? Int == 8 << 20 && usage["overSoftLimit"] as? Bool == true && usage["source"] as? String == "quota", "\(usage)")
         #expect((usage["freeBytes"] as? NSNumber)?.int64Value == max(0, 8 * Self.mebibyte - used))
         let text = try await lab.gshare("share", "show", "sized")
@@ -90,8 +107,9 @@ struct ShareSizeTests {
         let calls = try DriverLab.traced(lab.folder.appendingPathComponent("extend.trace").path)
         #expect(calls.filter { $0.starts(with: ["volume", "quota"]) && $0.contains("limit-usage") }.count == 1, "\(calls)")
         #expect(!calls.contains { $0.contains("enable") }, "quota was on already: \(calls)")
-        let again = try await Self.write(lab, volume, "/again", bytes: 12 * Self.mebibyte)
-        #expect(again.stoppedBy == nil && again.bytesWritten == 12 * Self.mebibyte, "\(again)")
+        let againAttempts = try await Self.writeAgainAfterEAGAIN(lab, volume, "/again", bytes: 12 * Self.mebibyte)
+        let again = try #require(againAttempts.last)
+        #expect(again.stoppedBy == nil && again.bytesWritten == 12 * Self.mebibyte, "\(againAttempts)")
 
         // The same size again: nothing written.
         let same = try lab.json(try await lab.gshare("share", "resize", "sized", "32", "--json"))
