@@ -129,9 +129,16 @@ let package = Package(
             path: "Tests/GShareTestSupport",
             swiftSettings: swiftSettings
         ),
+        // A test helper: threads inside OpenSSL while the main thread exits (OpenSSLLifetimeTests).
+        .executableTarget(
+            name: "OpenSSLExitProbe",
+            dependencies: ["TenantPKI"],
+            path: "Tests/OpenSSLExitProbe",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TenantPKITests",
-            dependencies: ["TenantPKI", "GShareTestSupport"],
+            dependencies: ["TenantPKI", "OpenSSLExitProbe", "GShareTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

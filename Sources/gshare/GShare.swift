@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
+import TenantPKI
 
 /// The `gshare` command: parses, dispatches, prints. All logic lives in the libraries.
 @main
@@ -34,4 +35,11 @@ struct GShare: AsyncParsableCommand {
             Cert.self, Pki.self, Config.self, Pool.self, Share.self, Access.self, Tenant.self, Audit.self, Status.self, Doctor.self, Ssh.self,
         ]
     )
+
+    /// OpenSSL keeps its global state until the process is gone (first, before any OpenSSL
+    /// call): see ``OpenSSLLifetime``.
+    static func main() async {
+        OpenSSLLifetime.keepGlobalStateUntilExit()
+        await main(nil)
+    }
 }
