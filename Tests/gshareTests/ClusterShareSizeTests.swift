@@ -34,7 +34,9 @@ struct ClusterShareSizeTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(6)))
+    // Usually under a minute; 223 s seen in CI (the cluster made ready first, quota figures
+    // waited for after the kill, node 3's rejoin): room to spare.
+    @Test(.timeLimit(.minutes(9)))
     func withANodeDownASizedShareIsReadResizedAndRepairedAndTheNodeCatchesUp() async throws {
         let cluster = try Cluster.load()
         try await cluster.ready()
