@@ -21,14 +21,26 @@ extension ClusterDescription {
     ///    (GlusterFS 10.3, in CI).
     /// - Returns: what was done to heal it ("" when it was up), for the test's log.
     /// - Throws: ``NotReady`` when `up` fails or the nodes do not settle in time.
+    /// The nodes `scripts/gluster-cluster status` reports with a stopped (SIGSTOP) glusterd:
+    /// each node's block starts with `node N  ADDRESS  CN`, its glusterd line says `STOPPED`.
+    public static func stoppedNodes(status: String) -> [Int] {
+        var current: Int?
+        var stopped: [Int] = []
+        for line in status.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("node "), let number = Int(line.dropFirst(5).prefix { $0.isNumber }) { current = number }
+            if let current, line.contains("glusterd:  STOPPED (pid"), !stopped.contains(current) { stopped.append(current) }
+        }
+        return stopped
+    }
+
     @discardableResult
     public func ready(patience: Duration = .seconds(90)) async throws -> String {
         var healed = ""
         let status = try await runProcess(script, ["status"], environment: scriptEnvironment)
         if status.status != 0 {
             healed = "the cluster was not fully up:\n\(status.stdout)"
-            for node in nodes where status.stdout.contains("STOPPED (pid") {
-                _ = try await runProcess(script, ["resume-node", String(node.index)], environment: scriptEnvironment)
+            for node in Self.stoppedNodes(status: status.stdout) {
+                _ = try await runProcess(script, ["resume-node", String(node)], environment: scriptEnvironment)
             }
             let up = try await runProcess(script, ["up"], environment: scriptEnvironment)
             guard up.status == 0 else {

@@ -247,7 +247,7 @@ struct ClusterNodeFailureTests {
     typealias Cluster = ClusterDescription
     typealias Manager = ClusterPoolTests.Manager
 
-    @Test(.timeLimit(.minutes(5)))
+    @Test(.timeLimit(.minutes(8)))
     func oneNodeDownIsAWarningAndTwoDownRefuseTheChangeAsQuorumLostChangingNothing() async throws {
         let cluster = try Cluster.load()
         try await cluster.ready()

@@ -113,7 +113,7 @@ struct ClusterPoolTests {
         #expect(second.first?.server == cluster.servers[0])
     }
 
-    @Test(.timeLimit(.minutes(4)))
+    @Test(.timeLimit(.minutes(6)))
     func withNode1sGlusterdKilledCommandsGoThroughNode2AndTheClusterHealsWhenItReturns() async throws {
         let cluster = try Cluster.load()
         try await cluster.ready()
