@@ -27,6 +27,13 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         // swift-subprocess's own dependency; GShareProcess names its FileDescriptor and FilePath.
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
+        // gshare serve: the share API (HTTP), graceful shutdown, Prometheus metrics.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Hummingbird's own dependencies, named by the share API (HTTP field names, the channel).
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -108,9 +115,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The share API (OpenStack Manila v2 subset) over the workflows: routes parse, call one
+        // workflow and render Manila's views; no rule lives here.
+        .target(
+            name: "GShareService",
+            dependencies: [
+                "GShareWorkflows", "GlusterDriver",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "gshare",
             dependencies: [
+                "GShareService",
                 "GShareWorkflows",
                 "TenantPKI",
                 "TenantRegistry",
@@ -127,6 +151,16 @@ let package = Package(
         .target(
             name: "GShareTestSupport",
             path: "Tests/GShareTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        // The workflows over an in-memory pool (unit tests of the workflows and the share API).
+        .target(
+            name: "WorkflowTestbed",
+            dependencies: [
+                "GShareWorkflows", "GlusterDriver", "TenantPKI", "TenantRegistry", "GShareTestSupport",
+                .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            path: "Tests/WorkflowTestbed",
             swiftSettings: swiftSettings
         ),
         // A test helper: threads inside OpenSSL while the main thread exits (OpenSSLLifetimeTests).
@@ -179,7 +213,7 @@ let package = Package(
         .testTarget(
             name: "GShareWorkflowsTests",
             dependencies: [
-                "GShareWorkflows", "GlusterDriver", "TenantPKI", "TenantRegistry", "GShareDoctor", "GShareTestSupport",
+                "GShareWorkflows", "GlusterDriver", "TenantPKI", "TenantRegistry", "GShareDoctor", "GShareTestSupport", "WorkflowTestbed",
                 .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -189,6 +223,15 @@ let package = Package(
         .testTarget(
             name: "FuzzCorpusTests",
             dependencies: ["GShareTOML", "GlusterDriver", "GShareSSH", "GlusterFSAPI", "TenantPKI", "GShareTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GShareServiceTests",
+            dependencies: [
+                "GShareService", "GShareWorkflows", "GlusterDriver", "TenantPKI", "TenantRegistry", "GShareTestSupport", "WorkflowTestbed",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

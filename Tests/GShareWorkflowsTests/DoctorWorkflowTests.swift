@@ -5,6 +5,7 @@
 import Foundation
 import GShareDoctor
 import GShareWorkflows
+import WorkflowTestbed
 import GlusterDriver
 import TenantPKI
 import TenantRegistry

@@ -5,6 +5,7 @@
 import Foundation
 import GShareTestSupport
 import GShareWorkflows
+import WorkflowTestbed
 import GlusterDriver
 import TenantPKI
 import Testing

@@ -4,6 +4,7 @@
 
 import Foundation
 import GShareWorkflows
+import WorkflowTestbed
 import GlusterDriver
 import InMemoryLogging
 import Logging

@@ -4,6 +4,7 @@
 
 import Foundation
 import GShareWorkflows
+import WorkflowTestbed
 import TenantPKI
 import TenantRegistry
 import Testing

@@ -5,6 +5,7 @@
 import Foundation
 import GShareTestSupport
 import GShareWorkflows
+import WorkflowTestbed
 import Logging
 import TenantPKI
 import TenantRegistry

@@ -6,6 +6,7 @@ import Foundation
 import GShareDoctor
 import GShareTestSupport
 import GShareWorkflows
+import WorkflowTestbed
 import GlusterDriver
 import Logging
 import TenantPKI

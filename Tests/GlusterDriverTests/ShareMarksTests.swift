@@ -95,9 +95,9 @@ struct ShareMarksTests {
         #expect(
             Set(settings.map(\.key)) == [
                 "user.gshare.share", "user.gshare.name", "user.gshare.created", "user.gshare.state", "user.gshare.granted", "user.gshare.deleted",
-                "user.gshare.size",
+                "user.gshare.size", "user.gshare.project", "user.gshare.failure",
             ])
-        #expect(settings.count == 7)
+        #expect(settings.count == 9)
         #expect(settings.allSatisfy { $0.value == "NONE" })
     }
 
@@ -108,17 +108,38 @@ struct ShareMarksTests {
         #expect(
             values == [
                 "user.gshare.share": "id-1", "user.gshare.name": "NONE", "user.gshare.created": "NONE", "user.gshare.state": "active",
-                "user.gshare.granted": "NONE", "user.gshare.deleted": "NONE", "user.gshare.size": "NONE",
+                "user.gshare.granted": "NONE", "user.gshare.deleted": "NONE", "user.gshare.size": "NONE", "user.gshare.project": "NONE",
+                "user.gshare.failure": "NONE",
             ])
         #expect(marks.settings.allSatisfy { !$0.value.isEmpty })
+    }
+
+    @Test("a failure is written without spaces (the gluster CLI strips them), cut to the limit, and read back as written")
+    func failureMarksAreEncodedAndBounded() {
+        let setting = ShareMarks.failureSetting("a b,c%d")
+        #expect(!setting.value.contains(" ") && !setting.value.contains(","))
+        #expect(ShareMarks(options: [ShareMarks.Key.failure: setting.value]).failure == "a b,c%d")
+        let long = ShareMarks.failureSetting(String(repeating: "ünïcode ", count: 400))
+        #expect(long.value.utf8.count <= ShareMarks.failureLimit)
+        #expect(ShareMarks(options: [ShareMarks.Key.failure: long.value]).failure?.hasPrefix("ünïcode ünïcode") == true)
+        #expect(ShareMarks.failureSetting(nil).value == "NONE")
+    }
+
+    @Test("a project mark that is not a project ID belongs to no project anyone can name")
+    func invalidProjectMarksMatchNoProject() {
+        #expect(ShareMarks(options: [ShareMarks.Key.project: "p1"]).project == "p1")
+        let odd = ShareMarks(options: [ShareMarks.Key.project: "../etc"]).project
+        #expect(odd != nil && !ProjectID.isValid(odd ?? ""))
     }
 
     @Test("marks written then read back are the same marks")
     func settingsRoundTrip() {
         let full = ShareMarks(
             shareID: "0a1b", name: "tenant-a.data", created: "2026-11-24T20:09:40Z", state: .needsWipe, granted: ["tenant-a", "tenant-b"],
-            deletedShareID: "ffee", sizeGiB: 2)
-        for marks in [full, ShareMarks(), ShareMarks(shareID: "x", state: .active, granted: ["only-one"])] {
+            deletedShareID: "ffee", sizeGiB: 2, project: "3f2a9c0e5b7d4e1f8a6b2c9d0e1f2a3b")
+        var failed = full
+        failed.failure = "the wipe of 127.0.0.2:/vol did not finish: EIO, 100% (fix: run it again)"
+        for marks in [full, failed, ShareMarks(), ShareMarks(shareID: "x", state: .active, granted: ["only-one"])] {
             let options = Dictionary(uniqueKeysWithValues: marks.settings.map { ($0.key, $0.value) })
             #expect(ShareMarks(options: options) == marks)
         }

@@ -13,6 +13,10 @@ public enum IdentitySelector: Sendable, Hashable, CustomStringConvertible {
     case tenant(String)
     /// A common name, checked by the same rules as certificates.
     case commonName(String)
+    /// The CN of a tenant of the registry (the share API's `access_to`): for allow, the
+    /// tenant must be onboarded with that CN, its certificate neither expired nor (with
+    /// `tenant_crl_dir`) revoked.
+    case tenantCommonName(String)
     /// A tenant certificate (PEM, chain after the leaf allowed), with intermediates that
     /// complete its chain and CRLs to check it against.
     case certificate(path: String, untrusted: [String] = [], crls: [String] = [])
@@ -21,6 +25,7 @@ public enum IdentitySelector: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .tenant(let name): "tenant \(name)"
         case .commonName(let cn): "--cn \(cn)"
+        case .tenantCommonName(let cn): "CN \(cn)"
         case .certificate(let path, _, _): "certificate \(path)"
         }
     }
@@ -80,6 +85,23 @@ public struct GrantPolicy: Sendable {
                     try checkStanding(of: record, as: "tenant '\(record.name)' (CN \(cn))")
                 }
                 return GrantedName(name)
+            case .tenantCommonName(let cn):
+                let name: CommonName
+                do {
+                    name = try CommonName(validating: cn)
+                } catch {
+                    throw WorkflowError(.invalidCommonName, .refused, subject: cn, message: "'\(cn)' is not a CN gshare accepts: \(error)")
+                }
+                // A system CN is refused as such (by resolve), before the registry is asked.
+                guard direction == .allow, !config.systemCNs.contains(name) else { return GrantedName(name) }
+                let registry = try TenantRegistry(stateDirectory: config.stateDirectory)
+                guard let record = try registry.tenant(commonName: cn) else {
+                    throw WorkflowError(
+                        .unknownTenant, .refused, subject: cn,
+                        message: "no onboarded tenant has the CN '\(cn)'; only the CN of an onboarded tenant may be allowed; nothing was changed",
+                        fix: "the operator onboards the tenant's certificate first (gshare tenant onboard CERT.pem)")
+                }
+                return try registeredName(record.name, for: direction)
             case .certificate(let path, let untrusted, let crls):
                 return try direction == .allow
                     ? validatedName(path, untrusted: untrusted, crls: crls) : nameOnCertificate(path)

@@ -16,27 +16,27 @@ extension Workflows {
     /// Lets `identity` in on `share` (its id, name or volume): resolves the CN by the
     /// ``GrantPolicy`` and adds it to the volume's auth.ssl-allow (refused when the volume
     /// is not TLS-ready). Audited, whether it is done, refused or fails.
-    public func allow(share: String, identity: IdentitySelector, request: AccessRequest = AccessRequest()) async throws(WorkflowError)
-        -> AccessChange
+    public func allow(share: String, identity: IdentitySelector, request: AccessRequest = AccessRequest(), scope: ShareScope = .all)
+        async throws(WorkflowError) -> AccessChange
     {
-        try await change(.allow, share: share, identity: identity, request: request)
+        try await change(.allow, share: share, identity: identity, request: request, scope: scope)
     }
 
     /// Throws `identity` out of `share`: removes its CN from the volume's auth.ssl-allow
     /// (never a system CN). Audited.
-    public func deny(share: String, identity: IdentitySelector, request: AccessRequest = AccessRequest()) async throws(WorkflowError)
-        -> AccessChange
+    public func deny(share: String, identity: IdentitySelector, request: AccessRequest = AccessRequest(), scope: ShareScope = .all)
+        async throws(WorkflowError) -> AccessChange
     {
-        try await change(.deny, share: share, identity: identity, request: request)
+        try await change(.deny, share: share, identity: identity, request: request, scope: scope)
     }
 
     /// The share's auth.ssl-allow entries, classified system / tenant / unknown.
-    public func accessList(share: String) async throws(WorkflowError) -> Share {
-        try await reported { try await driver.accessList(share) }
+    public func accessList(share: String, scope: ShareScope = .all) async throws(WorkflowError) -> Share {
+        try await reported { try await driver.accessList(share, scope: scope) }
     }
 
-    func change(_ direction: GrantDirection, share: String, identity: IdentitySelector, request: AccessRequest) async throws(WorkflowError)
-        -> AccessChange
+    func change(_ direction: GrantDirection, share: String, identity: IdentitySelector, request: AccessRequest, scope: ShareScope)
+        async throws(WorkflowError) -> AccessChange
     {
         let policy = GrantPolicy(config: config, now: context.now())
         return try await audit.audited(share, summary: Self.summary) {
@@ -44,8 +44,8 @@ extension Workflows {
             let name = try policy.resolve(identity, for: direction)
             context.logger.info("\(direction.rawValue) \(name.commonName) on \(share)", metadata: ["identity": "\(identity)"])
             switch direction {
-            case .allow: return try await driver.allow(share, name, request: request)
-            case .deny: return try await driver.deny(share, name, request: request)
+            case .allow: return try await driver.allow(share, name, request: request, scope: scope)
+            case .deny: return try await driver.deny(share, name, request: request, scope: scope)
             }
         }
     }

@@ -76,6 +76,14 @@ public struct WorkflowError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let cancelled = Code("cancelled")
         /// An error no rule above knows: a bug to report.
         public static let internalError = Code("internal-error")
+        /// No access rule with that id on the shares the caller sees.
+        public static let unknownRule = Code("unknown-rule")
+        /// The share API cannot do what was asked (another protocol, a field it does not take).
+        public static let unsupported = Code("unsupported")
+        /// A share of that name exists (in the project) or is being created.
+        public static let nameTaken = Code("name-taken")
+        /// The service is stopping and takes no new changes.
+        public static let shuttingDown = Code("shutting-down")
     }
 
     public let code: Code

@@ -37,6 +37,13 @@ public struct Share: Sendable, Equatable, Codable {
     /// auth.ssl-allow, classified.
     public let access: [AllowListEntry]
     public let postureReady: Bool
+    /// The project the share belongs to (nil: a share made with the CLI).
+    public let project: String?
+    /// Why the last background change of the share failed (e.g. a wipe), as recorded on the
+    /// volume; nil when none did.
+    public let failure: String?
+    /// The CNs gshare granted on this share (`user.gshare.granted`).
+    public let granted: [String]
 
     /// The mount option naming ``backupVolfileServers``; nil when there are none.
     public var mountOptions: String? { PoolVolume.mountOptions(backupVolfileServers: backupVolfileServers) }
@@ -59,6 +66,9 @@ public struct Share: Sendable, Equatable, Codable {
         self.sizeRecorded = volume.marks.sizeGiB != nil
         self.access = volume.allowList.classified(systemCNs: systemCNs, granted: Set(volume.marks.granted))
         self.postureReady = volume.posture.isReady
+        self.project = volume.marks.project
+        self.failure = volume.marks.failure
+        self.granted = volume.marks.granted
     }
 }
 
@@ -98,7 +108,7 @@ public struct AccessRequest: Sendable, Equatable {
         case "ip", "user":
             throw ShareDriverError(
                 .invalidRequest, message: "access type '\(accessType)' is not supported: GlusterFS authorises these shares by the TLS certificate's common name only",
-                hint: "use --access-type cert (the default) with --cert FILE or --cn NAME")
+                hint: "ask for access type cert (the CLI's default, --access-type cert) naming the tenant's certificate CN")
         default:
             throw ShareDriverError(
                 .invalidRequest, message: "unknown access type '\(accessType)'", hint: "the only access type is cert")
@@ -108,7 +118,7 @@ public struct AccessRequest: Sendable, Equatable {
         case "ro":
             throw ShareDriverError(
                 .invalidRequest, message: "access level '\(level)' (read-only) is not supported: auth.ssl-allow admits a name read-write or not at all",
-                hint: "use --level rw (the default)")
+                hint: "ask for access level rw (the CLI's default, --level rw)")
         default:
             throw ShareDriverError(.invalidRequest, message: "unknown access level '\(level)'", hint: "the only level is rw")
         }

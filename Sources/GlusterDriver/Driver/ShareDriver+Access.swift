@@ -13,25 +13,29 @@ extension ShareDriver {
     /// keeps system CNs and unknown entries as they are, writes a canonical comma-separated
     /// list (one `volume set`, together with the `user.gshare.granted` record), writes
     /// nothing when nothing changes, and reads the list back after writing.
-    public func allow(_ reference: String, _ name: GrantedName, request: AccessRequest = AccessRequest()) async throws -> AccessChange {
+    public func allow(_ reference: String, _ name: GrantedName, request: AccessRequest = AccessRequest(), scope: ShareScope = .all) async throws
+        -> AccessChange
+    {
         try request.validate()
-        return try await change(reference, name, action: .allow)
+        return try await change(reference, name, action: .allow, scope: scope)
     }
 
     /// Throws `name` out: removes it from the share's auth.ssl-allow. Never removes a system
     /// CN. Works whatever the TLS posture (narrowing a list is always safe), with a warning
     /// when TLS is not on (then the list does not protect the volume).
-    public func deny(_ reference: String, _ name: GrantedName, request: AccessRequest = AccessRequest()) async throws -> AccessChange {
+    public func deny(_ reference: String, _ name: GrantedName, request: AccessRequest = AccessRequest(), scope: ShareScope = .all) async throws
+        -> AccessChange
+    {
         try request.validate()
-        return try await change(reference, name, action: .deny)
+        return try await change(reference, name, action: .deny, scope: scope)
     }
 
     /// The share's auth.ssl-allow entries, classified system / tenant / unknown.
-    public func accessList(_ reference: String) async throws -> Share {
-        try await share(reference)
+    public func accessList(_ reference: String, scope: ShareScope = .all) async throws -> Share {
+        try await share(reference, scope: scope)
     }
 
-    func change(_ reference: String, _ name: GrantedName, action: AccessChange.Action) async throws -> AccessChange {
+    func change(_ reference: String, _ name: GrantedName, action: AccessChange.Action, scope: ShareScope) async throws -> AccessChange {
         let cn = name.commonName
         if action == .deny, systemCNs.contains(cn) {
             throw ShareDriverError(
@@ -39,7 +43,7 @@ extension ShareDriver {
                 message: "\(cn) is a system CN (a node or gshare itself): removing it would break the servers' own access to the volume",
                 hint: "system CNs come from system_cns in gshare.toml and stay in every list")
         }
-        let locked = try await lockShare(reference)
+        let locked = try await lockShare(reference, scope: scope)
         return try await releasing(locked.lock) { try await change(locked, reference, name, action: action) }
     }
 

@@ -14,20 +14,14 @@ extension ShareDriver {
     /// Two processes creating at once never get the same volume: each candidate is taken
     /// only under its volume lock, re-read, written (marks and list in ONE `volume set`) and
     /// read back; a volume whose mark is not ours after the write is left to its owner.
-    public func createShare(name: String? = nil, sizeGB: Int? = nil) async throws -> CreateResult {
-        if let name, !ShareName.isValid(name) {
-            throw ShareDriverError(
-                .invalidRequest, share: name,
-                message: "'\(name)' is not a valid share name: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit (and not NONE)",
-                hint: "e.g. --name tenant-a-data")
-        }
-        if let sizeGB, !ShareMarks.sizeRange.contains(sizeGB) {
-            throw ShareDriverError(
-                .invalidRequest, share: name,
-                message: "--size \(sizeGB) is not a share size: a share has \(ShareMarks.sizeRange.lowerBound) to \(ShareMarks.sizeRange.upperBound) \(config.sizeUnit.symbol)"
-                    + (config.sizeUnit == .gibibyte ? " (2^30 bytes each)" : "") + "; nothing was created",
-                hint: "give a whole number of \(config.sizeUnit.symbol), e.g. --size 2")
-        }
+    ///
+    /// - Parameters:
+    ///   - project: the project the share belongs to (the share API); its name must be
+    ///     unique within the project only. Nil: a share of no project (the CLI).
+    ///   - shareID: the new share's id when the caller chose it already (the share API
+    ///     answers with it before the claim is done); a lower-case UUID. Default: a new one.
+    public func createShare(name: String? = nil, sizeGB: Int? = nil, project: String? = nil, shareID: String? = nil) async throws -> CreateResult {
+        try validateCreate(name: name, sizeGB: sizeGB, project: project, shareID: shareID)
         // One creator of a name at a time on this host (a name lock shared by every gshare
         // process); across hosts, a second holder seen after writing makes this one step back.
         let nameLock = try name.map {
@@ -44,17 +38,69 @@ extension ShareDriver {
         }
         let claim = try await changeLock(keys: [Self.claimLockKey], volume: name.map { "share name \($0)" } ?? "a free volume", clusters: clusters)
         await warm
-        return try await releasing(claim) { try await claimVolume(name: name, sizeGB: sizeGB, claim: claim) }
+        return try await releasing(claim) { try await claimVolume(name: name, sizeGB: sizeGB, project: project, shareID: shareID, claim: claim) }
+    }
+
+    /// Refuses, before any server is asked, a create whose name, size, project or id gshare
+    /// cannot take.
+    func validateCreate(name: String?, sizeGB: Int?, project: String?, shareID: String?) throws {
+        if let project, !ProjectID.isValid(project) {
+            throw ShareDriverError(
+                .invalidRequest, share: name,
+                message: "'\(project)' is not a valid project ID: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit; nothing was created",
+                hint: "name the project by its ID")
+        }
+        if let shareID, UUID(uuidString: shareID) == nil || shareID != shareID.lowercased() {
+            throw ShareDriverError(
+                .invalidRequest, share: shareID, message: "'\(shareID)' is not a share id (a lower-case UUID); nothing was created", hint: "leave the id to gshare")
+        }
+        if let name, !ShareName.isValid(name) {
+            throw ShareDriverError(
+                .invalidRequest, share: name,
+                message: "'\(name)' is not a valid share name: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit (and not NONE)",
+                hint: "e.g. --name tenant-a-data")
+        }
+        if let sizeGB, !ShareMarks.sizeRange.contains(sizeGB) {
+            throw ShareDriverError(
+                .invalidRequest, share: name,
+                message: "--size \(sizeGB) is not a share size: a share has \(ShareMarks.sizeRange.lowerBound) to \(ShareMarks.sizeRange.upperBound) \(config.sizeUnit.symbol)"
+                    + (config.sizeUnit == .gibibyte ? " (2^30 bytes each)" : "") + "; nothing was created",
+                hint: "give a whole number of \(config.sizeUnit.symbol), e.g. --size 2")
+        }
+    }
+
+    /// What ``createShare(name:sizeGB:project:shareID:)`` would refuse before claiming, asked
+    /// now (the share API answers these at once, then claims in the background): the
+    /// name, size or project, a name the project has already, no free volume that fits.
+    /// One pool-wide read.
+    public func checkCreate(name: String?, sizeGB: Int?, project: String?) async throws {
+        try validateCreate(name: name, sizeGB: sizeGB, project: project, shareID: nil)
+        let inventory = try await inventory()
+        if let name, let holder = inventory.volumes.first(where: { $0.marks.shareID != nil && $0.marks.project == project && $0.marks.name == name }) {
+            throw Self.nameTaken(name, project: project, holder: holder)
+        }
+        guard !PoolSelection.order(inventory.candidates, requestedGB: sizeGB).isEmpty else { throw noFit(sizeGB, inventory: inventory) }
+    }
+
+    static func nameTaken(_ name: String, project: String?, holder: PoolVolume) -> ShareDriverError {
+        ShareDriverError(
+            .nameTaken, share: name, volume: project == nil ? holder.exportLocation : nil,
+            message: project == nil
+                ? "a share called '\(name)' exists already (\(holder.marks.shareID ?? "") on \(holder.exportLocation))"
+                : "project \(project ?? "") has a share called '\(name)' already (\(holder.marks.shareID ?? ""))",
+            hint: "choose another name")
     }
 
     /// Claims a free volume, under the claim lock.
-    private func claimVolume(name: String?, sizeGB: Int?, claim: ChangeLock) async throws -> CreateResult {
+    private func claimVolume(name: String?, sizeGB: Int?, project: String?, shareID: String?, claim: ChangeLock) async throws -> CreateResult {
         let inventory = try await inventory()
-        if let name, let holder = inventory.volumes.first(where: { $0.marks.shareID != nil && $0.marks.name == name }) {
-            throw ShareDriverError(
-                .nameTaken, share: name, volume: holder.exportLocation,
-                message: "a share called '\(name)' exists already (\(holder.marks.shareID ?? "") on \(holder.exportLocation))",
-                hint: "choose another --name")
+        // Names are unique within a project (the CLI's shares: among the shares of no project).
+        let sameProject = { (marks: ShareMarks) in marks.shareID != nil && marks.project == project }
+        if let shareID, inventory.volumes.contains(where: { $0.marks.shareID == shareID || $0.marks.deletedShareID == shareID }) {
+            throw ShareDriverError(.invalidRequest, share: shareID, message: "the share id \(shareID) is taken; nothing was created", hint: "leave the id to gshare")
+        }
+        if let name, let holder = inventory.volumes.first(where: { sameProject($0.marks) && $0.marks.name == name }) {
+            throw Self.nameTaken(name, project: project, holder: holder)
         }
         let ordered = PoolSelection.order(inventory.candidates, requestedGB: sizeGB)
         guard !ordered.isEmpty else { throw noFit(sizeGB, inventory: inventory) }
@@ -80,11 +126,12 @@ extension ShareDriver {
                 contended.append(volume.exportLocation)
                 continue
             }
-            let id = UUID().uuidString.lowercased()
+            let id = shareID ?? UUID().uuidString.lowercased()
             // The share's size: as asked, else the volume's own (its pattern size); none for a
             // whole unsized volume. Enforced by a quota limit on `/`, promptly (timeouts 0).
             let shareSize = sizeGB ?? volume.sizeGB
-            var marks = ShareMarks(shareID: id, name: name, created: RFC3339.format(Date()), state: .active, granted: [], sizeGiB: shareSize)
+            var marks = ShareMarks(
+                shareID: id, name: name, created: RFC3339.format(Date()), state: .active, granted: [], sizeGiB: shareSize, project: project)
             marks.deletedShareID = fresh.marks.deletedShareID
             let list = SSLAllowList.exactly(systemCNs)
             try claim.checkHeld(volume: volume.exportLocation)
@@ -110,7 +157,7 @@ extension ShareDriver {
                 // A gshare on another host may have given another volume the same name meanwhile:
                 // whoever sees the other steps back (the volume goes back to the pool untouched).
                 let others = try await self.inventory().volumes.filter {
-                    $0.marks.shareID != nil && $0.marks.shareID != id && $0.marks.name == name
+                    sameProject($0.marks) && $0.marks.shareID != id && $0.marks.name == name
                 }
                 if let other = others.first {
                     var restored = ShareMarks()

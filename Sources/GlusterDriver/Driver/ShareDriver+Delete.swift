@@ -17,7 +17,9 @@ extension ShareDriver {
     /// If the wipe fails the volume stays `needs-wipe` — never handed out — and running the
     /// same delete again finishes the job. Deleting a share already deleted returns
     /// `deleted: false`; an id no volume knows is an error.
-    public func deleteShare(_ reference: String, progress: @escaping @Sendable (WipeCounts) -> Void = { _ in }) async throws -> DeleteResult {
+    public func deleteShare(
+        _ reference: String, scope: ShareScope = .all, progress: @escaping @Sendable (WipeCounts) -> Void = { _ in }
+    ) async throws -> DeleteResult {
         guard let manager = config.manager else {
             throw ShareDriverError(
                 .notConfigured, share: reference,
@@ -27,7 +29,7 @@ extension ShareDriver {
         let client = try IsolatedGlusterClient()
         let locked: LockedShare
         do {
-            locked = try await lockShare(reference)
+            locked = try await lockShare(reference, scope: scope)
         } catch let error as ShareDriverError where error.code == .alreadyDeleted {
             return DeleteResult(shareID: reference, volume: error.volume ?? "", deleted: false, filesRemoved: 0, directoriesRemoved: 0, bytesRemoved: 0)
         }
@@ -119,5 +121,17 @@ extension ShareDriver {
         return DeleteResult(
             shareID: shareID, volume: volume.exportLocation, deleted: true, filesRemoved: report.removed.files,
             directoriesRemoved: report.removed.directories, bytesRemoved: report.removed.bytes)
+    }
+}
+
+extension ShareDriver {
+    /// Records on the share's volume why a background change of it failed
+    /// (`user.gshare.failure`; nil clears it), under its lock, so every host shows it.
+    public func recordFailure(_ shareID: String, _ failure: String?) async throws {
+        let locked = try await lockShare(shareID, scope: .admin)
+        try await releasing(locked.lock) {
+            try locked.lock.checkHeld(volume: locked.volume(systemCNs: systemCNs).exportLocation)
+            try await locked.cli.volumeSet(locked.info.name, [ShareMarks.failureSetting(failure)])
+        }
     }
 }

@@ -158,10 +158,11 @@ extension ShareDriver {
     }
 
     /// Every share; with `usage`, each with how full it is (read concurrently).
-    public func shares(usage: Bool) async throws -> [Share] {
+    public func shares(usage: Bool, scope: ShareScope = .all) async throws -> [Share] {
         let inventory = try await inventory()
-        let usages = usage ? await self.usage(of: inventory.volumes) : [:]
-        return inventory.volumes.compactMap { volume in
+        let visible = inventory.volumes.filter { scope.admits($0.marks) }
+        let usages = usage ? await self.usage(of: visible) : [:]
+        return visible.compactMap { volume in
             var share = Share(volume, systemCNs: systemCNs, unit: config.sizeUnit)
             share?.usage = usages[volume.info.id]
             return share
@@ -198,10 +199,10 @@ extension ShareDriver {
     }
 
     /// One share and how full it is.
-    public func shareWithUsage(_ reference: String) async throws -> Share {
+    public func shareWithUsage(_ reference: String, scope: ShareScope = .all) async throws -> Share {
         let inventory = try await inventory()
-        guard let volume = try Self.find(reference, in: inventory), var share = Share(volume, systemCNs: systemCNs, unit: config.sizeUnit) else {
-            throw unknownShare(reference, inventory: inventory)
+        guard let volume = try Self.find(reference, in: inventory, scope: scope), var share = Share(volume, systemCNs: systemCNs, unit: config.sizeUnit) else {
+            throw unknownShare(reference, inventory: inventory, scope: scope)
         }
         share.usage = await usage(of: volume)
         return share
@@ -239,7 +240,7 @@ extension ShareDriver {
     /// - A share without a size (made before sizes were enforced) gets one: quota on, the
     ///   limit set; when it already holds more, the result warns (writes are refused until
     ///   it holds less).
-    public func resizeShare(_ reference: String, size: Int) async throws -> ResizeResult {
+    public func resizeShare(_ reference: String, size: Int, scope: ShareScope = .all) async throws -> ResizeResult {
         let unit = config.sizeUnit.symbol
         guard ShareMarks.sizeRange.contains(size) else {
             throw ShareDriverError(
@@ -247,7 +248,7 @@ extension ShareDriver {
                 message: "\(size) is not a share size: a share has \(ShareMarks.sizeRange.lowerBound) to \(ShareMarks.sizeRange.upperBound) \(unit); nothing was changed",
                 hint: "give a whole number of \(unit), e.g. gshare share resize \(reference) 2")
         }
-        let locked = try await lockShare(reference)
+        let locked = try await lockShare(reference, scope: scope)
         return try await releasing(locked.lock) { try await resize(locked, reference, to: size) }
     }
 

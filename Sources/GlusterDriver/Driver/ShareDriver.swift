@@ -204,25 +204,28 @@ public struct ShareDriver: Sendable {
         return FailoverGlusterRunner.neverDelivered(error)
     }
 
-    /// Every share of the pool.
-    public func shares() async throws -> [Share] {
-        try await inventory().volumes.compactMap { Share($0, systemCNs: systemCNs, unit: config.sizeUnit) }
+    /// Every share of the pool that `scope` sees.
+    public func shares(scope: ShareScope = .all) async throws -> [Share] {
+        try await inventory().volumes.filter { scope.admits($0.marks) }.compactMap { Share($0, systemCNs: systemCNs, unit: config.sizeUnit) }
     }
 
-    /// One share, by id, name or volume.
-    public func share(_ reference: String) async throws -> Share {
+    /// One share, by id, name or volume (by id only when `scope` says so), within `scope`.
+    public func share(_ reference: String, scope: ShareScope = .all) async throws -> Share {
         let inventory = try await inventory()
-        guard let volume = try Self.find(reference, in: inventory), let share = Share(volume, systemCNs: systemCNs, unit: config.sizeUnit) else {
-            throw unknownShare(reference, inventory: inventory)
+        guard let volume = try Self.find(reference, in: inventory, scope: scope), let share = Share(volume, systemCNs: systemCNs, unit: config.sizeUnit) else {
+            throw unknownShare(reference, inventory: inventory, scope: scope)
         }
         return share
     }
 
-    /// The share's volume, by id, name or volume.
+    /// The share's volume, by id, name or volume (by id only when `scope` says so), among
+    /// the shares `scope` sees.
     /// - Throws: ``ShareDriverError`` `ambiguous-share` when several shares carry the name.
-    static func find(_ reference: String, in inventory: PoolInventory) throws -> PoolVolume? {
-        if let byID = inventory.volumes.first(where: { $0.marks.shareID == reference }) { return byID }
-        let named = inventory.volumes.filter { $0.marks.shareID != nil && $0.marks.name == reference }
+    static func find(_ reference: String, in inventory: PoolInventory, scope: ShareScope = .all) throws -> PoolVolume? {
+        let visible = inventory.volumes.filter { scope.admits($0.marks) }
+        if let byID = visible.first(where: { $0.marks.shareID == reference }) { return byID }
+        if scope.byIDOnly { return nil }
+        let named = visible.filter { $0.marks.name == reference }
         if named.count > 1 {
             let ids = named.map { "\($0.marks.shareID ?? "?") (\($0.exportLocation))" }.joined(separator: ", ")
             throw ShareDriverError(
@@ -231,11 +234,18 @@ public struct ShareDriver: Sendable {
                 hint: "name the share by its id; then rename or delete the other (gshare share delete ID)")
         }
         if let volume = named.first { return volume }
-        if let volume = inventory.volume(named: reference), volume.marks.shareID != nil { return volume }
+        if let volume = inventory.volume(named: reference), scope.admits(volume.marks) { return volume }
         return nil
     }
 
-    func unknownShare(_ reference: String, inventory: PoolInventory) -> ShareDriverError {
+    /// "No such share". Within a project's scope it names nothing else: not the shares of
+    /// other projects, not whether the id was ever used.
+    func unknownShare(_ reference: String, inventory: PoolInventory, scope: ShareScope = .all) -> ShareDriverError {
+        if let project = scope.project {
+            return ShareDriverError(
+                .unknownShare, share: reference, message: "project \(project) has no share with the id '\(reference)'",
+                hint: "list the project's shares (GET /shares)")
+        }
         if let volume = inventory.volumes.first(where: { $0.marks.deletedShareID == reference }) {
             return ShareDriverError(
                 .alreadyDeleted, share: reference, volume: volume.exportLocation,
@@ -244,7 +254,7 @@ public struct ShareDriver: Sendable {
         let known = inventory.volumes.compactMap { volume in volume.marks.shareID.map { "\($0) (\(volume.marks.name ?? volume.name))" } }
         return ShareDriverError(
             .unknownShare, share: reference,
-            message: "no share has the id, name or volume '\(reference)'"
+            message: (scope.byIDOnly ? "no share has the id '\(reference)'" : "no share has the id, name or volume '\(reference)'")
                 + (known.isEmpty ? "; the pool has no shares" : "; shares: \(known.joined(separator: ", "))"),
             hint: "gshare share list shows the shares")
     }
@@ -266,17 +276,13 @@ public struct ShareDriver: Sendable {
         }
     }
 
-    static func matches(_ reference: String, _ info: VolumeInfo, server: GlusterServer) -> Bool {
-        let marks = ShareMarks(options: info.options)
-        guard let id = marks.shareID else { return false }
-        let target = GlusterTarget(server: server, volume: info.name)
-        return id == reference || marks.name == reference || info.name == reference || target.exportLocation == reference
-            || target.description == reference
+    static func matches(_ reference: String, _ info: VolumeInfo, server: GlusterServer, scope: ShareScope = .all) -> Bool {
+        scope.matches(reference, marks: ShareMarks(options: info.options), volume: info.name, target: GlusterTarget(server: server, volume: info.name))
     }
 
-    /// Finds the share (the local index first, else one `volume info all` per server), locks
-    /// its volume and reads it once under the lock.
-    func lockShare(_ reference: String) async throws -> LockedShare {
+    /// Finds the share within `scope` (the local index first, else one `volume info all` per
+    /// server), locks its volume and reads it once under the lock.
+    func lockShare(_ reference: String, scope: ShareScope = .all) async throws -> LockedShare {
         if let entry = ShareIndex.load(stateDirectory: config.stateDirectory).entry(for: reference),
             let volumeID = entry.volumeID,
             let target = try? GlusterTarget(parsing: entry.target),
@@ -290,7 +296,7 @@ public struct ShareDriver: Sendable {
             do {
                 let info = try await cli.volumeInfo(of: target.volume)
                 // The same volume (not another one of that name made since) and still this share.
-                if info.id == volumeID, Self.matches(reference, info, server: target.server) {
+                if info.id == volumeID, Self.matches(reference, info, server: target.server, scope: scope) {
                     let servers = ClusterMap.load(stateDirectory: config.stateDirectory).cluster(of: target.server, configured: config.allServers)
                     return LockedShare(
                         lock: lock, server: target.server, servers: servers, cli: cli, info: info, sizeGB: config.sizeUnit.units(ofGiB: config.volumePattern?.match(info.name)?.sizeGB))
@@ -305,13 +311,13 @@ public struct ShareDriver: Sendable {
             }
         }
         let inventory = try await inventory()
-        guard let volume = try Self.find(reference, in: inventory) else { throw unknownShare(reference, inventory: inventory) }
+        guard let volume = try Self.find(reference, in: inventory, scope: scope) else { throw unknownShare(reference, inventory: inventory, scope: scope) }
         let lock = try await lock(volumeID: volume.info.id, volume: volume.name, server: volume.server)
         do {
             let cli = try cli(volume.server)
             let info = try await cli.volumeInfo(of: volume.name)
             // The volume the pool-wide read found (its ID), still holding this share.
-            guard info.id == volume.info.id, Self.matches(reference, info, server: volume.server) else {
+            guard info.id == volume.info.id, Self.matches(reference, info, server: volume.server, scope: scope) else {
                 throw ShareDriverError(
                     .unknownShare, share: reference, volume: volume.exportLocation,
                     message: "share \(reference) left \(volume.exportLocation) while gshare was reading it (deleted by another process?)",

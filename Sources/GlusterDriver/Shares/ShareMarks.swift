@@ -19,6 +19,12 @@ public struct ShareMarks: Sendable, Equatable, Codable {
         public static let deleted = "user.gshare.deleted"
         /// The share's size in GiB (its quota limit on `/`).
         public static let size = "user.gshare.size"
+        /// The project (OpenStack tenant) the share belongs to; `NONE` for a share made with
+        /// the CLI, which only the operator and API admins see.
+        public static let project = "user.gshare.project"
+        /// Why the last background change of the share failed (a wipe that did not finish),
+        /// percent-encoded (the gluster CLI strips spaces from values): every host shows it.
+        public static let failure = "user.gshare.failure"
     }
 
     /// The value of a cleared mark.
@@ -47,10 +53,14 @@ public struct ShareMarks: Sendable, Equatable, Codable {
     /// The share's size in GiB, as recorded at create (nil: none recorded, e.g. a share made
     /// before sizes were enforced, or a share that takes a whole unsized volume).
     public var sizeGiB: Int?
+    /// The project the share belongs to (nil: none, a share made with the CLI).
+    public var project: String?
+    /// Why the last background change failed (decoded), nil when none did.
+    public var failure: String?
 
     public init(
         shareID: String? = nil, name: String? = nil, created: String? = nil, state: State? = nil, granted: [String] = [],
-        deletedShareID: String? = nil, sizeGiB: Int? = nil
+        deletedShareID: String? = nil, sizeGiB: Int? = nil, project: String? = nil
     ) {
         self.shareID = shareID
         self.name = name
@@ -60,6 +70,8 @@ public struct ShareMarks: Sendable, Equatable, Codable {
         self.deletedShareID = deletedShareID
         self.unknownState = nil
         self.sizeGiB = sizeGiB
+        self.project = project
+        self.failure = nil
     }
 
     /// Reads the marks from a volume's options (as `volume info` lists them).
@@ -77,6 +89,10 @@ public struct ShareMarks: Sendable, Equatable, Codable {
         self.granted = value(Key.granted).map { $0.split(separator: ",").map(String.init) } ?? []
         self.deletedShareID = value(Key.deleted)
         self.sizeGiB = value(Key.size).flatMap(Int.init).flatMap { ShareMarks.sizeRange.contains($0) ? $0 : nil }
+        // A project mark that is not a project ID (set by hand) belongs to no project anyone
+        // can name: the share is then seen only by the operator and admins.
+        self.project = value(Key.project).map { ProjectID.isValid($0) ? $0 : "invalid:\($0)" }
+        self.failure = value(Key.failure).map { $0.removingPercentEncoding ?? $0 }
     }
 
     /// The sizes a share may have, in GiB (up to 1 PiB).
@@ -95,13 +111,39 @@ public struct ShareMarks: Sendable, Equatable, Codable {
             VolumeSetting(key: Key.granted, value: granted.isEmpty ? Self.none : granted.joined(separator: ",")),
             VolumeSetting(key: Key.deleted, value: deletedShareID ?? Self.none),
             VolumeSetting(key: Key.size, value: sizeGiB.map(String.init) ?? Self.none),
+            VolumeSetting(key: Key.project, value: project ?? Self.none),
+            Self.failureSetting(failure),
         ]
     }
+
+    /// The setting that records why a background change failed (nil: clears it). The text
+    /// is percent-encoded (spaces would be stripped) and cut to ``failureLimit`` bytes.
+    public static func failureSetting(_ failure: String?) -> VolumeSetting {
+        guard let failure, !failure.isEmpty else { return VolumeSetting(key: Key.failure, value: none) }
+        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0x21)...Unicode.Scalar(0x7E)))
+        allowed.insert(charactersIn: "-_.:/()")
+        var text = Substring(failure)
+        while true {
+            let encoded = text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "failed"
+            if encoded.utf8.count <= failureLimit { return VolumeSetting(key: Key.failure, value: encoded) }
+            text = text.dropLast(max(1, (encoded.utf8.count - failureLimit) / 3))
+        }
+    }
+
+    /// The longest failure mark, in bytes.
+    public static let failureLimit = 600
 
     /// The setting that records the granted CNs.
     public static func grantedSetting(_ granted: [String]) -> VolumeSetting {
         VolumeSetting(key: Key.granted, value: granted.isEmpty ? none : granted.joined(separator: ","))
     }
+}
+
+/// Project IDs (the OpenStack project a share belongs to, from the API's URL or API user):
+/// 1-64 letters, digits, `_`, `-` or `.`, not starting with `-` or `.`, not `NONE`. Keystone
+/// project IDs (32 hex digits) and readable names alike.
+public enum ProjectID {
+    public static func isValid(_ project: String) -> Bool { ShareName.isValid(project) }
 }
 
 /// Share names: labels a person types. Letters, digits, `.`, `_`, `-`; 1–64 characters; not

@@ -1,23 +1,31 @@
 //===----------------------------------------------------------------------===//
-// gshare — GShareWorkflows tests
+// gshare — workflow test bed (not shipped)
 //===----------------------------------------------------------------------===//
 
 import Foundation
-import GlusterDriver
+public import GlusterDriver
 import Synchronization
 
-/// Pool volumes kept in memory, answering `volume info`, `volume set` and `volume get` in
+/// Pool volumes kept in memory, answering `volume info`, `volume set`, `volume get`,
+/// `volume quota` and `volume status … detail` in
 /// the XML shapes of the recorded real outputs (fixtures/gluster), every call remembered.
 /// For unit tests of the workflows only: the end-to-end tests talk to a real glusterd.
 ///
 /// `failWrites` makes every `volume set` answer like a stopped glusterd
 /// ("Connection failed…", no XML, exit 1), as fixtures/gluster/*.glusterd-down.txt shows.
-final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
-    struct Volume {
-        var name: String
-        var id: String
-        var status = "Started"
-        var options: [String: String]
+public final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
+    public struct Volume: Sendable {
+        public var name: String
+        public var id: String
+        public var status = "Started"
+        public var options: [String: String]
+
+        public init(name: String, id: String, status: String = "Started", options: [String: String]) {
+            self.name = name
+            self.id = id
+            self.status = status
+            self.options = options
+        }
     }
 
     private struct State {
@@ -30,12 +38,12 @@ final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
 
     private let state: Mutex<State>
 
-    init(_ volumes: [Volume]) {
+    public init(_ volumes: [Volume]) {
         state = Mutex(State(volumes: volumes))
     }
 
     /// A started, TLS-ready pool volume listing exactly `systemCNs`.
-    static func readyVolume(_ name: String, systemCNs: [String] = ["gluster-node-1", "gshare-manager"]) -> Volume {
+    public static func readyVolume(_ name: String, systemCNs: [String] = ["gluster-node-1", "gshare-manager"]) -> Volume {
         Volume(
             name: name, id: UUID().uuidString.lowercased(),
             options: [
@@ -43,33 +51,33 @@ final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
             ])
     }
 
-    var calls: [[String]] { state.withLock { $0.calls } }
-    var writes: [[String]] { calls.filter { $0.starts(with: ["volume", "set"]) } }
-    var failWrites: Bool {
+    public var calls: [[String]] { state.withLock { $0.calls } }
+    public var writes: [[String]] { calls.filter { $0.starts(with: ["volume", "set"]) } }
+    public var failWrites: Bool {
         get { state.withLock { $0.failWrites } }
         set { state.withLock { $0.failWrites = newValue } }
     }
 
-    func options(of volume: String) -> [String: String] {
+    public func options(of volume: String) -> [String: String] {
         state.withLock { state in state.volumes.first { $0.name == volume }?.options ?? [:] }
     }
 
     /// `change` runs once, right after the next successful `volume set`: what another gshare
     /// host does between this one's write and its next read.
-    func afterNextSet(_ change: @escaping @Sendable (inout [Volume]) -> Void) {
+    public func afterNextSet(_ change: @escaping @Sendable (inout [Volume]) -> Void) {
         state.withLock { $0.afterNextSet = change }
     }
 
-    func setOption(_ key: String, _ value: String?, on volume: String) {
+    public func setOption(_ key: String, _ value: String?, on volume: String) {
         state.withLock { state in
             guard let index = state.volumes.firstIndex(where: { $0.name == volume }) else { return }
             state.volumes[index].options[key] = value
         }
     }
 
-    func runner(for server: GlusterServer) throws -> any GlusterCommandRunner { self }
+    public func runner(for server: GlusterServer) throws -> any GlusterCommandRunner { self }
 
-    func run(_ arguments: [String]) async throws -> GlusterCommandOutput {
+    public func run(_ arguments: [String]) async throws -> GlusterCommandOutput {
         state.withLock { state in
             state.calls.append(arguments)
             switch Array(arguments.prefix(2)) {
@@ -95,6 +103,32 @@ final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
                     change(&state.volumes)
                 }
                 return Self.ok("<cliOp>volSet</cliOp>")
+            case ["volume", "quota"]:
+                // enable / disable / limit-usage / list, as fixtures/gluster-quota shows them
+                guard arguments.count >= 4, let index = state.volumes.firstIndex(where: { $0.name == arguments[2] }) else {
+                    return Self.failure(errno: 30806, "Volume does not exist")
+                }
+                switch arguments[3] {
+                case "enable": state.volumes[index].options["features.quota"] = "on"
+                case "disable":
+                    state.volumes[index].options["features.quota"] = "off"
+                    state.volumes[index].options[Self.quotaLimitKey] = nil
+                case "limit-usage" where arguments.count >= 6: state.volumes[index].options[Self.quotaLimitKey] = arguments[5]
+                case "list":
+                    guard let limit = state.volumes[index].options[Self.quotaLimitKey] else { return Self.ok("<volQuota/>") }
+                    return Self.ok(
+                        "<volQuota><limit><path>/</path><hard_limit>\(limit)</hard_limit><soft_limit_percent>80%</soft_limit_percent>"
+                            + "<soft_limit_value>0</soft_limit_value><used_space>0</used_space><avail_space>\(limit)</avail_space>"
+                            + "<sl_exceeded>No</sl_exceeded><hl_exceeded>No</hl_exceeded></limit></volQuota>")
+                default: return Self.failure(errno: -1, "not simulated: \(arguments.joined(separator: " "))")
+                }
+                return Self.ok("<cliOp>volQuota</cliOp>")
+            case ["volume", "status"] where arguments.count >= 4 && arguments[3] == "detail":
+                guard let volume = state.volumes.first(where: { $0.name == arguments[2] }) else { return Self.failure(errno: 30806, "Volume does not exist") }
+                return Self.ok(
+                    "<volStatus><volumes><volume><volName>\(volume.name)</volName><nodeCount>1</nodeCount><node><hostname>127.0.0.2</hostname>"
+                        + "<path>/bricks/\(volume.name)</path><peerid>a0c2728e-a3b6-40d4-a6ac-c3df1673240f</peerid><status>1</status><port>49152</port>"
+                        + "<pid>1</pid><sizeTotal>\(Self.brickBytes)</sizeTotal><sizeFree>\(Self.brickBytes)</sizeFree></node></volume></volumes></volStatus>")
             case ["volume", "get"]:
                 guard arguments.count >= 4, let volume = state.volumes.first(where: { $0.name == arguments[2] }) else {
                     return Self.failure(errno: 30806, "Volume does not exist")
@@ -107,6 +141,11 @@ final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
             }
         }
     }
+
+    /// Where the simulated quota keeps its hard limit (bytes).
+    public static let quotaLimitKey = "test.quota-hard-limit"
+    /// What each simulated volume's brick holds: 10 GiB.
+    public static let brickBytes: Int64 = 10 << 30
 
     static func xml(_ volume: Volume) -> String {
         let options = volume.options.sorted { $0.key < $1.key }

@@ -1,33 +1,33 @@
 //===----------------------------------------------------------------------===//
-// gshare — GShareWorkflows tests
+// gshare — workflow test bed (not shipped)
 //===----------------------------------------------------------------------===//
 
-import Foundation
+public import Foundation
 import GShareTestSupport
-import GShareWorkflows
-import GlusterDriver
-import InMemoryLogging
-import Logging
-import TenantPKI
-import TenantRegistry
+public import GShareWorkflows
+public import GlusterDriver
+public import InMemoryLogging
+public import Logging
+public import TenantPKI
+public import TenantRegistry
 
 /// The workflows over an in-memory pool, a tenant CA made at run time, a state folder of
 /// their own and an in-memory logger: the workflow layer, without the CLI.
-struct Testbed {
-    let folder: URL
-    let pool: InMemoryPool
-    let config: GShareConfig
-    let logs: InMemoryLogHandler
-    let tenantRoot: CertificateAuthority
-    let workflows: Workflows
+public struct Testbed: Sendable {
+    public let folder: URL
+    public let pool: InMemoryPool
+    public let config: GShareConfig
+    public let logs: InMemoryLogHandler
+    public let tenantRoot: CertificateAuthority
+    public let workflows: Workflows
 
-    static let principal = Principal(user: "tester (sudo: alice)", host: "testhost")
-    static let request = ["gshare", "unit-test"]
+    public static let principal = Principal(user: "tester (sudo: alice)", host: "testhost")
+    public static let request = ["gshare", "unit-test"]
 
     /// - Parameters:
     ///   - volumes: the pool (default: two TLS-ready volumes, vol-a and vol-b).
     ///   - configure: changes to the configuration (a password, a CRL folder…).
-    init(
+    public init(
         volumes: [InMemoryPool.Volume] = [InMemoryPool.readyVolume("vol-a"), InMemoryPool.readyVolume("vol-b")],
         logLevel: Logger.Level = .debug, now: Date = Date(), configure: (inout GShareConfig) -> Void = { _ in }
     ) throws {
@@ -51,7 +51,7 @@ struct Testbed {
     }
 
     /// A client certificate for `cn` from the test tenant root, written as PEM; its path.
-    func issue(_ cn: String, days: Int = 365) throws -> String {
+    public func issue(_ cn: String, days: Int = 365) throws -> String {
         let issued = try tenantRoot.issue(commonName: CommonName(validating: cn), profile: .client, days: days)
         try tenantRoot.appendRecords([issued.record])
         let path = folder.appendingPathComponent("\(cn).pem").path
@@ -60,19 +60,19 @@ struct Testbed {
     }
 
     /// The audit log as the registry holds it, oldest first.
-    func audit() throws -> [AuditEntry] {
+    public func audit() throws -> [AuditEntry] {
         try TenantRegistry(stateDirectory: config.stateDirectory).audit()
     }
 
     /// Every log line: level, message and metadata values, for searching.
-    var logText: String {
+    public var logText: String {
         logs.entries.map { entry in
             "\(entry.level) \(entry.message) " + entry.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         }.joined(separator: "\n")
     }
 
     /// Creates a share on the pool (audited as any change).
-    func share(_ name: String) async throws -> Share {
+    public func share(_ name: String) async throws -> Share {
         try await workflows.createShare(name: name, sizeGB: nil).share
     }
 }

@@ -1,0 +1,106 @@
+//===----------------------------------------------------------------------===//
+// gshare — GShareService
+//===----------------------------------------------------------------------===//
+
+import Foundation
+public import GShareWorkflows
+import GlusterDriver
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Where `gshare serve` listens: `HOST:PORT` (IPv4 or `[IPv6]`).
+public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
+    public let host: String
+    public let port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (loopback).
+    /// - Throws: `invalid-request` naming what is wrong.
+    public init(parsing text: String) throws(WorkflowError) {
+        var host: Substring
+        let portText: Substring
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { throw Self.invalid(text) }
+            portText = rest.dropFirst()
+        } else if let colon = text.lastIndex(of: ":") {
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+        } else {
+            throw Self.invalid(text)
+        }
+        if host.isEmpty { host = "127.0.0.1" }
+        guard let port = Int(portText), (0...65535).contains(port), !host.contains(":") || text.hasPrefix("[") else { throw Self.invalid(text) }
+        self.init(host: String(host), port: port)
+    }
+
+    static func invalid(_ text: String) -> WorkflowError {
+        WorkflowError(
+            .invalidRequest, .refused, subject: text, message: "--listen '\(text)' is not HOST:PORT", fix: "e.g. --listen 127.0.0.1:8786 (port 0: any free port)")
+    }
+
+    /// True for 127.0.0.0/8, ::1 and `localhost`.
+    public var isLoopback: Bool {
+        if host == "localhost" || host == "::1" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// `gshare serve`: the share API on one address, until SIGTERM or SIGINT. At start it
+/// resumes the deletes left half done; at shutdown it stops taking requests, lets those
+/// under way finish, then waits for the background creates and wipes.
+public struct ShareAPIServer: Sendable {
+    public let api: ShareAPI
+    public let listen: ListenAddress
+
+    /// - Throws: `invalid-request` when `listen` is not loopback and callers are not
+    ///   authenticated by client certificates (without them the URL names the project:
+    ///   anyone who can connect could act for any project).
+    public init(api: ShareAPI, listen: ListenAddress) throws(WorkflowError) {
+        if case .projectInURL = api.authentication, !listen.isLoopback {
+            throw WorkflowError(
+                .invalidRequest, .refused, subject: listen.description,
+                message: "without client certificates gshare serve listens on loopback only (127.0.0.0/8, ::1): the URL names the project, so anyone who could connect to \(listen) could act for every project",
+                fix: "listen on 127.0.0.1, or require client certificates (--tls-cert, --tls-key and --client-ca)")
+        }
+        self.api = api
+        self.listen = listen
+    }
+
+    /// Serves until SIGTERM/SIGINT (or `shutdown` is triggered through the returned group).
+    /// - Parameter onRunning: called once listening, with the port (the one chosen when 0).
+    public func run(onRunning: @escaping @Sendable (Int, [String]) async -> Void = { _, _ in }) async throws {
+        let resumed = (try? await api.operations.resume(api.serviceWorkflows())) ?? []
+        let app = Application(
+            router: api.router(),
+            configuration: ApplicationConfiguration(address: .hostname(listen.host, port: listen.port), serverName: "gshare"),
+            services: [DrainOnShutdown(operations: api.operations, logger: api.logger)],
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? listen.port, resumed) },
+            logger: api.logger)
+        try await app.runService()
+    }
+}
+
+/// At graceful shutdown (after the HTTP server has stopped and its requests finished),
+/// waits until every background create and wipe has finished.
+struct DrainOnShutdown: Service {
+    let operations: ShareOperations
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        let running = await operations.runningCount
+        if running > 0 { logger.notice("waiting for \(running) share change(s) under way to finish") }
+        await operations.drain()
+    }
+}
