@@ -42,6 +42,8 @@ enum JSONBody {
         guard buffer.readableBytes > 0 else { throw APIError.badRequest("\(what): the request has no body; it takes a JSON object") }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let error as APIError {
+            throw error
         } catch let error as DecodingError {
             throw APIError.badRequest("\(what): the body is not what it takes: \(describe(error))")
         } catch {
@@ -60,7 +62,10 @@ enum JSONBody {
         case .valueNotFound(let type, let context): return "\(path(context)) must be \(Self.name(of: type)), not null"
         case .keyNotFound(let key, let context):
             return "\(context.codingPath.isEmpty ? "the body" : path(context)) lacks '\(key.stringValue)'"
-        case .dataCorrupted(let context): return "\(path(context)): \(context.debugDescription)"
+        case .dataCorrupted(let context):
+            let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            if context.codingPath.isEmpty { return "it is not JSON: " + (underlying ?? context.debugDescription) }
+            return "\(path(context)): \(context.debugDescription)"
         @unknown default: return "\(error)"
         }
     }

@@ -75,8 +75,14 @@ enum ManilaView {
 
     static func share(_ share: GlusterDriver.Share, deleting: Bool) -> Share {
         let status: String
-        if share.state == ShareMarks.State.needsWipe.rawValue {
-            status = !deleting && share.failure != nil ? "error_deleting" : "deleting"
+        if deleting {
+            status = "deleting"
+        } else if share.failure != nil {
+            // A delete that failed: before the tenants were cut off (the share is intact) or
+            // during the wipe (needs-wipe). Deleting again finishes it.
+            status = "error_deleting"
+        } else if share.state == ShareMarks.State.needsWipe.rawValue {
+            status = "deleting"
         } else if share.state == ShareMarks.State.active.rawValue {
             status = "available"
         } else {

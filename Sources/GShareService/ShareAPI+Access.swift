@@ -49,6 +49,8 @@ extension ShareAPI {
             case allow(Allow), deny(Deny), extend(Resize), shrink(Resize)
         }
         let action: Action
+        /// The action's name as sent.
+        let name: String
 
         struct Key: CodingKey {
             let stringValue: String
@@ -64,6 +66,7 @@ extension ShareAPI {
                     "POST /shares/ID/action takes exactly one action (allow_access, deny_access, extend or shrink); the body has \(container.allKeys.count): \(container.allKeys.map(\.stringValue).sorted().joined(separator: ", "))"
                 )
             }
+            name = key.stringValue
             switch key.stringValue {
             case "allow_access", "os-allow_access": action = .allow(try container.decode(Allow.self, forKey: key))
             case "deny_access", "os-deny_access": action = .deny(try container.decode(Deny.self, forKey: key))
@@ -81,7 +84,7 @@ extension ShareAPI {
         let id = context.parameters.get("id") ?? ""
         let body = try await JSONBody.decode(ActionBody.self, from: request, what: "POST /shares/\(id)/action")
         let scope = caller.scope(allTenants: true)
-        let workflows = workflows(caller, request)
+        let workflows = workflows(caller, request, action: body.name)
         switch body.action {
         case .allow(let allow):
             if let metadata = allow.metadata, !metadata.isEmpty {

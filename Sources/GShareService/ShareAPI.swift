@@ -2,7 +2,7 @@
 // gshare — GShareService
 //===----------------------------------------------------------------------===//
 
-import Foundation
+public import Foundation
 import HTTPTypes
 public import NIOCore
 public import GShareWorkflows
@@ -33,11 +33,14 @@ public struct ShareAPI: Sendable {
     public let metrics: ServiceMetrics
     /// The host the server runs on, for the audit log.
     let host: String
+    /// What time it is (certificate expiry is judged against it).
+    let now: @Sendable () -> Date
 
     public init(
         config: GShareConfig, runners: any GlusterRunnerProvider, operations: ShareOperations = ShareOperations(), authentication: APIAuthentication,
-        metrics: ServiceMetrics = ServiceMetrics(), logger: Logger
+        metrics: ServiceMetrics = ServiceMetrics(), logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.now = now
         self.config = config
         self.runners = runners
         self.operations = operations
@@ -58,9 +61,13 @@ public struct ShareAPI: Sendable {
 
     /// The workflows for one request: who asks (the API user), what was asked (method and
     /// path), where it logs.
-    func workflows(_ caller: APICaller, _ request: Request) -> Workflows {
+    /// - Parameter action: the action of `POST …/action` (`allow_access`, …), recorded with
+    ///   the request (the path alone does not tell a grant from a revoke).
+    func workflows(_ caller: APICaller, _ request: Request, action: String? = nil) -> Workflows {
         let context = WorkflowContext(
-            principal: Principal(user: caller.auditName, host: host), request: [request.method.rawValue, request.uri.path], logger: logger)
+            principal: Principal(user: caller.auditName, host: host), request: [request.method.rawValue, request.uri.path] + (action.map { [$0] } ?? []),
+            logger: logger,
+            now: now)
         return Workflows(config: config, context: context, runners: runners)
     }
 

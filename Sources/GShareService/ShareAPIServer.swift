@@ -5,7 +5,7 @@
 import Foundation
 public import GShareWorkflows
 import GlusterDriver
-import Hummingbird
+public import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -81,13 +81,18 @@ public struct ShareAPIServer: Sendable {
     /// - Parameter onRunning: called once listening, with the port (the one chosen when 0).
     public func run(onRunning: @escaping @Sendable (Int, [String]) async -> Void = { _, _ in }) async throws {
         let resumed = (try? await api.operations.resume(api.serviceWorkflows())) ?? []
-        let app = Application(
+        try await application { port in await onRunning(port, resumed) }.runService()
+    }
+
+    /// The HTTP application: the API's routes, and at graceful shutdown the wait for the
+    /// background changes (``DrainOnShutdown``).
+    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(
             router: api.router(),
             configuration: ApplicationConfiguration(address: .hostname(listen.host, port: listen.port), serverName: "gshare"),
             services: [DrainOnShutdown(operations: api.operations, logger: api.logger)],
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? listen.port, resumed) },
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? listen.port) },
             logger: api.logger)
-        try await app.runService()
     }
 }
 

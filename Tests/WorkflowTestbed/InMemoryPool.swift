@@ -32,6 +32,8 @@ public final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
         var volumes: [Volume]
         var calls: [[String]] = []
         var failWrites = false
+        /// How long every `volume set` takes (a slow glusterd).
+        var setDelay: Duration = .zero
         /// Runs once, right after the next successful `volume set` (another host acting meanwhile).
         var afterNextSet: (@Sendable (inout [Volume]) -> Void)?
     }
@@ -53,6 +55,12 @@ public final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
 
     public var calls: [[String]] { state.withLock { $0.calls } }
     public var writes: [[String]] { calls.filter { $0.starts(with: ["volume", "set"]) } }
+    /// How long every `volume set` takes (a slow glusterd): default none.
+    public var setDelay: Duration {
+        get { state.withLock { $0.setDelay } }
+        set { state.withLock { $0.setDelay = newValue } }
+    }
+
     public var failWrites: Bool {
         get { state.withLock { $0.failWrites } }
         set { state.withLock { $0.failWrites = newValue } }
@@ -78,7 +86,8 @@ public final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
     public func runner(for server: GlusterServer) throws -> any GlusterCommandRunner { self }
 
     public func run(_ arguments: [String]) async throws -> GlusterCommandOutput {
-        state.withLock { state in
+        if arguments.starts(with: ["volume", "set"]), case let delay = setDelay, delay > .zero { try await Task.sleep(for: delay) }
+        return state.withLock { state in
             state.calls.append(arguments)
             switch Array(arguments.prefix(2)) {
             case ["volume", "info"]:

@@ -100,6 +100,13 @@ public actor ShareOperations {
         }
         let share = try await workflows.share(id, scope: scope)
         guard !deleting.contains(share.id) else { return true }
+        // Known before answering: a wipe needs gshare's own identity.
+        guard workflows.config.manager != nil else {
+            throw WorkflowError(
+                .notConfigured, .failed, subject: id,
+                message: "deleting a share wipes its volume as gshare's own TLS identity, and the server's gshare.toml does not name one; nothing was changed",
+                fix: "the operator sets manager_cert, manager_key and manager_ca in gshare.toml and restarts gshare serve")
+        }
         deleting.insert(share.id)
         start {
             do throws(WorkflowError) {

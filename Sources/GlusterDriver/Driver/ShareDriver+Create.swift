@@ -79,7 +79,23 @@ extension ShareDriver {
         if let name, let holder = inventory.volumes.first(where: { $0.marks.shareID != nil && $0.marks.project == project && $0.marks.name == name }) {
             throw Self.nameTaken(name, project: project, holder: holder)
         }
-        guard !PoolSelection.order(inventory.candidates, requestedGB: sizeGB).isEmpty else { throw noFit(sizeGB, inventory: inventory) }
+        let ordered = PoolSelection.order(inventory.candidates, requestedGB: sizeGB)
+        guard !ordered.isEmpty else { throw noFit(sizeGB, inventory: inventory) }
+        guard let sizeGB else { return }
+        // A volume without a pattern size holds what its bricks hold (asked only when no
+        // sized volume fits).
+        var tooSmall: [String] = []
+        for candidate in ordered {
+            guard let volume = inventory.volumes.first(where: { $0.target.description == candidate.volume }) else { continue }
+            guard volume.sizeGB == nil else { return }
+            guard let capacity = try? await unsizedCapacity(volume) else { return }
+            if capacity >= sizeGB { return }
+            tooSmall.append("\(volume.exportLocation) holds \(capacity) \(config.sizeUnit.symbol)")
+        }
+        throw ShareDriverError(
+            .noFreeVolume,
+            message: "no free volume can hold a \(sizeGB) \(config.sizeUnit.symbol) share: the free volumes without a pattern size are smaller (\(tooSmall.joined(separator: "; ")))",
+            hint: "ask for less, or add a larger volume to the pool")
     }
 
     static func nameTaken(_ name: String, project: String?, holder: PoolVolume) -> ShareDriverError {
