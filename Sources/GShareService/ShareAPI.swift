@@ -52,8 +52,14 @@ public struct ShareAPI: Sendable {
 
     /// The API as `gshare serve` runs it: gluster reached as the configuration says (SSH
     /// sessions kept open), every gluster call measured for `/metrics`.
-    public static func serving(config: GShareConfig, authentication: APIAuthentication, logger: Logger) -> ShareAPI {
+    /// - Parameter clientCertificates: callers are API users named by their client
+    ///   certificates (the registry's, asked on every request); else the URL names the project.
+    public static func serving(config: GShareConfig, clientCertificates: Bool, logger: Logger) -> ShareAPI {
         let metrics = ServiceMetrics()
+        let registryWorkflows = Workflows(
+            config: config, context: WorkflowContext(principal: Principal(user: "gshare serve", host: ProcessInfo.processInfo.hostName), request: ["gshare", "serve"], logger: logger))
+        let authentication: APIAuthentication =
+            clientCertificates ? .clientCertificates(users: { certificate in try registryWorkflows.apiUser(presenting: certificate) }) : .projectInURL
         return ShareAPI(
             config: config, runners: metrics.instrument(ConfiguredRunnerProvider(config: config, logger: logger)), authentication: authentication,
             metrics: metrics, logger: logger)

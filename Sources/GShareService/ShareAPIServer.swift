@@ -6,8 +6,11 @@ import Foundation
 public import GShareWorkflows
 import GlusterDriver
 public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
-import NIOCore
+public import NIOCore
+import NIOSSL
 import ServiceLifecycle
 
 /// Where `gshare serve` listens: `HOST:PORT` (IPv4 or `[IPv6]`).
@@ -56,17 +59,86 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
+/// The server's TLS: its certificate and key, and the CA its clients' certificates must
+/// chain to (every client must present one: mutual TLS).
+public struct ServerTLS: Sendable {
+    public let certificateChain: String
+    public let privateKey: String
+    public let clientCA: String
+
+    public init(certificateChain: String, privateKey: String, clientCA: String) {
+        self.certificateChain = certificateChain
+        self.privateKey = privateKey
+        self.clientCA = clientCA
+    }
+
+    /// NIOSSL's server configuration: TLS 1.2 or later, a client certificate required and
+    /// verified against ``clientCA`` (no host name: clients are named by their CN).
+    /// - Throws: `invalid-request` naming the file that cannot be used.
+    func configuration() throws(WorkflowError) -> TLSConfiguration {
+        let chain: [NIOSSLCertificate]
+        let key: NIOSSLPrivateKey
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(certificateChain)
+        } catch {
+            throw Self.unusable("--tls-cert", certificateChain, error)
+        }
+        do {
+            key = try NIOSSLPrivateKey(file: privateKey, format: .pem)
+        } catch {
+            throw Self.unusable("--tls-key", privateKey, error)
+        }
+        do {
+            guard try !NIOSSLCertificate.fromPEMFile(clientCA).isEmpty else { throw Self.unusable("--client-ca", clientCA, "no certificate in it") }
+        } catch let error as WorkflowError {
+            throw error
+        } catch {
+            throw Self.unusable("--client-ca", clientCA, error)
+        }
+        guard !chain.isEmpty else { throw Self.unusable("--tls-cert", certificateChain, "no certificate in it") }
+        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        configuration.minimumTLSVersion = .tlsv12
+        configuration.certificateVerification = .noHostnameVerification
+        configuration.trustRoots = .file(clientCA)
+        return configuration
+    }
+
+    static func unusable(_ option: String, _ path: String, _ reason: Any) -> WorkflowError {
+        let why = FileManager.default.isReadableFile(atPath: path) ? "\(reason)" : "no such readable file"
+        return WorkflowError(
+            .invalidRequest, .failed, subject: path, message: "\(option) \(path) cannot be used: \(why)", fix: "give a PEM file (certificate chain, private key, CA)")
+    }
+}
+
 /// `gshare serve`: the share API on one address, until SIGTERM or SIGINT. At start it
 /// resumes the deletes left half done; at shutdown it stops taking requests, lets those
 /// under way finish, then waits for the background creates and wipes.
 public struct ShareAPIServer: Sendable {
     public let api: ShareAPI
     public let listen: ListenAddress
+    let tls: TLSConfiguration?
 
+    /// How long a connection may stay silent (a client that sends its request slowly, or
+    /// not at all) before the server closes it.
+    public static let idleTimeout: TimeAmount = .seconds(30)
+
+    /// - Parameter tls: required with client-certificate authentication, refused without.
     /// - Throws: `invalid-request` when `listen` is not loopback and callers are not
     ///   authenticated by client certificates (without them the URL names the project:
-    ///   anyone who can connect could act for any project).
-    public init(api: ShareAPI, listen: ListenAddress) throws(WorkflowError) {
+    ///   anyone who can connect could act for any project), or TLS and authentication do
+    ///   not go together; a TLS file that cannot be used.
+    public init(api: ShareAPI, listen: ListenAddress, tls: ServerTLS? = nil) throws(WorkflowError) {
+        switch (api.authentication, tls) {
+        case (.projectInURL, .some):
+            throw WorkflowError(
+                .invalidRequest, .refused, message: "TLS without client certificates is not offered: with --tls-cert and --tls-key, give --client-ca too",
+                fix: "add --client-ca (the CA of the API users' certificates), or serve plain HTTP on loopback")
+        case (.clientCertificates, .none):
+            throw WorkflowError(
+                .invalidRequest, .refused, message: "client-certificate authentication needs TLS", fix: "give --tls-cert, --tls-key and --client-ca")
+        default: break
+        }
+        self.tls = try tls?.configuration()
         if case .projectInURL = api.authentication, !listen.isLoopback {
             throw WorkflowError(
                 .invalidRequest, .refused, subject: listen.description,
@@ -87,8 +159,12 @@ public struct ShareAPIServer: Sendable {
     /// The HTTP application: the API's routes, and at graceful shutdown the wait for the
     /// background changes (``DrainOnShutdown``).
     public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(
+        let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: Self.idleTimeout))
+        // The TLS configuration was checked in init: building the channel cannot fail on it.
+        let server = tls.flatMap { try? HTTPServerBuilder.tls(http, tlsConfiguration: $0) } ?? http
+        return Application(
             router: api.router(),
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(listen.host, port: listen.port), serverName: "gshare"),
             services: [DrainOnShutdown(operations: api.operations, logger: api.logger)],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? listen.port) },

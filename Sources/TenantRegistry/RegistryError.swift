@@ -38,6 +38,10 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let unknownTenant = Code("unknown-tenant")
         /// SQLite failed while reading or writing.
         public static let databaseFailure = Code("registry-database-failure")
+        /// An API user of that name or CN exists.
+        public static let apiUserTaken = Code("api-user-taken")
+        /// No API user has that name.
+        public static let unknownAPIUser = Code("unknown-api-user")
     }
 
     public let code: Code

@@ -6,7 +6,11 @@ internal import GRDB
 
 /// The registry's schema, one migration per version. Never edit a released migration: add one.
 enum Schema {
-    static let migrationIdentifiers = ["v1"]
+    static let migrationIdentifiers = ["v1", "v2"]
+    /// The migration every open applies: tenants, certificates, the audit log.
+    static let tenantsMigration = "v1"
+    /// The API users' table, applied when the first API user is added.
+    static let apiUsersMigration = "v2"
 
     /// gshare's mark in the SQLite header (`PRAGMA application_id`): the bytes `gshr`
     /// (0x67736872 = 1735616626). Stamped when a registry is created, or when an unmarked
@@ -66,6 +70,21 @@ enum Schema {
                         message TEXT
                     );
                     CREATE INDEX audit_time ON audit(time);
+                    """)
+        }
+        // v2: the users of the share API (gshare serve with client certificates).
+        migrator.registerMigration("v2") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE api_users (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        commonName TEXT NOT NULL UNIQUE,
+                        fingerprint TEXT NOT NULL,
+                        notAfter DATETIME NOT NULL,
+                        project TEXT NOT NULL,
+                        role TEXT NOT NULL,
+                        createdAt DATETIME NOT NULL
+                    );
                     """)
         }
         return migrator

@@ -61,7 +61,10 @@ public final class TenantRegistry: Sendable {
             if ownership == .unmarked {
                 try queue.write { db in try db.execute(sql: "PRAGMA application_id = \(Schema.applicationID)") }
             }
-            try Schema.migrator.migrate(queue)
+            // Up to the tenants' schema only: the API users' table (v2) is made when the first
+            // API user is added, so that opening a registry (even one refused later for a
+            // malformed row) changes nothing an earlier gshare wrote.
+            try Self.migrate(queue, upTo: Schema.tenantsMigration)
         } catch let error as DatabaseError where Self.isCorruption(error) {
             throw Self.corrupt(path, error.message ?? "\(error)")
         } catch let error as RegistryError {
@@ -211,6 +214,23 @@ public final class TenantRegistry: Sendable {
     }
 
     // MARK: Running
+
+    /// Applies the migrations up to `identifier` (one made later than at open: see init).
+    func migrate(upTo identifier: String) throws {
+        do {
+            try Self.migrate(queue, upTo: identifier)
+        } catch {
+            throw Self.databaseFailure(path, error)
+        }
+    }
+
+    /// Applies the migrations up to `identifier` unless it is applied already (GRDB traps
+    /// when asked to migrate "up to" a migration older than the newest applied one).
+    private static func migrate(_ queue: DatabaseQueue, upTo identifier: String) throws {
+        let applied = try queue.read { db in try Schema.migrator.appliedIdentifiers(db) }
+        guard !applied.contains(identifier) else { return }
+        try Schema.migrator.migrate(queue, upTo: identifier)
+    }
 
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {

@@ -32,7 +32,7 @@ struct GShare: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Cert.self, Pki.self, Config.self, Pool.self, Share.self, Access.self, Tenant.self, Audit.self, Status.self, Doctor.self, Ssh.self, Serve.self,
+            Cert.self, Pki.self, Config.self, Pool.self, Share.self, Access.self, Tenant.self, Audit.self, Status.self, Doctor.self, Ssh.self, Serve.self, ApiUser.self,
         ]
     )
 

@@ -116,3 +116,38 @@ struct TenantRegistryTests {
         #expect(try TenantRegistry(stateDirectory: folder).tenants().map(\.name) == ["tenant-a"])
     }
 }
+
+@Suite("API users in the registry")
+struct APIUserRegistryTests {
+    static func user(_ name: String, cn: String? = nil, project: String = "p1", role: APIUserRecord.Role = .member) -> APIUserRecord {
+        APIUserRecord(
+            name: name, commonName: cn ?? name, fingerprint: "AA:BB", notAfter: Date(timeIntervalSince1970: 2_000_000_000), project: project, role: role,
+            createdAt: Date(timeIntervalSince1970: 1_800_000_000))
+    }
+
+    @Test func aRegistryWithAPIUsersOpensAgainAndReadsThem() throws {
+        let folder = try stateFolder()
+        try TenantRegistry(stateDirectory: folder).addAPIUser(Self.user("alice", role: .admin))
+        // Opened again: the API users' migration (v2) is applied, the tenants' (v1) is not
+        // asked for again (GRDB would trap).
+        let reopened = try TenantRegistry(stateDirectory: folder)
+        #expect(try reopened.apiUsers().map(\.name) == ["alice"])
+        #expect(try reopened.apiUser(commonName: "alice")?.role == .admin)
+    }
+
+    @Test func openingARegistryDoesNotAddTheAPIUsersTableUntilAUserIsAdded() throws {
+        let folder = try stateFolder()
+        let registry = try TenantRegistry(stateDirectory: folder)
+        #expect(try registry.apiUsers().isEmpty && registry.apiUser(commonName: "x") == nil)
+        #expect(throws: RegistryError.self) { try registry.removeAPIUser(named: "x") }
+    }
+
+    @Test func aNameOrCNTakenIsRefused() throws {
+        let registry = try TenantRegistry(stateDirectory: try stateFolder())
+        try registry.addAPIUser(Self.user("alice"))
+        for duplicate in [Self.user("alice", cn: "other"), Self.user("bob", cn: "alice")] {
+            #expect { try registry.addAPIUser(duplicate) } throws: { ($0 as? RegistryError)?.code == .apiUserTaken }
+        }
+        #expect(try registry.apiUsers().count == 1)
+    }
+}

@@ -44,6 +44,24 @@ extension GShare {
         @Option(help: ArgumentHelp("Where to listen: HOST:PORT (port 0: any free port; the port is printed).", valueName: "host:port"))
         var listen = "127.0.0.1:8786"
 
+        @Option(name: .customLong("tls-cert"), help: ArgumentHelp("The server's certificate chain (PEM): serve HTTPS. Needs --tls-key and --client-ca.", valueName: "file"))
+        var tlsCert: String?
+
+        @Option(name: .customLong("tls-key"), help: ArgumentHelp("The server's private key (PEM).", valueName: "file"))
+        var tlsKey: String?
+
+        @Option(
+            name: .customLong("client-ca"),
+            help: ArgumentHelp("The CA of the API users' client certificates: every caller must present one, whose CN is an API user (gshare api-user add).", valueName: "file"))
+        var clientCA: String?
+
+        func validate() throws {
+            let given = [tlsCert, tlsKey, clientCA].compactMap { $0 }.count
+            guard given == 0 || given == 3 else {
+                throw ValidationError("--tls-cert, --tls-key and --client-ca go together (HTTPS with client certificates); give all three or none")
+            }
+        }
+
         @OptionGroup var configuration: ConfigOptions
         @OptionGroup var output: OutputOptions
 
@@ -51,11 +69,17 @@ extension GShare {
             try await CLI.run(output) { cli in
                 let config = try ConfigurationWorkflow.load(configuration.source).config
                 let address = try ListenAddress(parsing: listen)
-                let api = ShareAPI.serving(config: config, authentication: .projectInURL, logger: cli.context.logger)
-                let server = try ShareAPIServer(api: api, listen: address)
+                let tls: ServerTLS? = tlsCert.flatMap { cert in
+                    tlsKey.flatMap { key in clientCA.map { ServerTLS(certificateChain: cert, privateKey: key, clientCA: $0) } }
+                }
+                let api = ShareAPI.serving(config: config, clientCertificates: tls != nil, logger: cli.context.logger)
+                let server = try ShareAPIServer(api: api, listen: address, tls: tls)
                 try await server.run { port, resumed in
                     let shown = ListenAddress(host: address.host, port: port)
-                    var lines = "gshare serve: listening on http://\(shown) (the project in the URL: http://\(shown)/v2/PROJECT; loopback only)\n"
+                    var lines =
+                        tls == nil
+                        ? "gshare serve: listening on http://\(shown) (the project in the URL: http://\(shown)/v2/PROJECT; loopback only)\n"
+                        : "gshare serve: listening on https://\(shown) (client certificates of API users; https://\(shown)/v2/PROJECT)\n"
                     if !resumed.isEmpty { lines += "gshare serve: finishing \(resumed.count) delete(s) left half done: \(resumed.joined(separator: ", "))\n" }
                     // Unbuffered: a script waiting for the port reads it at once.
                     FileHandle.standardOutput.write(Data(lines.utf8))
