@@ -3,7 +3,19 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import HTTPTypes
 import Hummingbird
+
+extension Response {
+    /// Says how old the pool view the answer comes from is (`x-gshare-pool-view-age`,
+    /// seconds): see ``PoolView``.
+    func aged(_ age: Duration) -> Response {
+        var response = self
+        let milliseconds = age.components.seconds * 1000 + age.components.attoseconds / 1_000_000_000_000_000
+        response.headers[HTTPField.Name("x-gshare-pool-view-age")!] = String(format: "%.3f", Double(milliseconds) / 1000)
+        return response
+    }
+}
 
 /// JSON bodies in and out of the share API.
 enum JSONBody {

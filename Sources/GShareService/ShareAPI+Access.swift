@@ -16,16 +16,24 @@ extension ShareAPI {
                 throw APIError.badRequest("GET /share-access-rules needs ?share_id=ID (the share whose rules to list)")
             }
             let workflows = workflows(caller, request)
-            let found = try await answer { () async throws(WorkflowError) in
-                try await workflows.accessRules(share: shareID, scope: caller.scope(allTenants: true))
+            let scope = caller.scope(allTenants: true)
+            if let (share, age) = try? await operations.view.share(shareID, scope: scope, using: workflows), let share {
+                return try JSONBody.response(["access_list": AccessRule.rules(of: share).map(ManilaView.rule)], status: .ok).aged(age)
             }
+            let found = try await answer { () async throws(WorkflowError) in try await workflows.accessRules(share: shareID, scope: scope) }
             return try JSONBody.response(["access_list": found.rules.map(ManilaView.rule)], status: .ok)
         }
         group.get("share-access-rules/:id") { request, context in
             let caller = try context.requireCaller()
             let id = context.parameters.get("id") ?? ""
             let workflows = workflows(caller, request)
-            let rule = try await answer { () async throws(WorkflowError) in try await workflows.accessRule(id: id, scope: caller.scope(allTenants: true)) }
+            let scope = caller.scope(allTenants: true)
+            if let (shares, age) = try? await operations.view.shares(scope: scope, using: workflows),
+                let rule = shares.lazy.flatMap(AccessRule.rules).first(where: { $0.id == id })
+            {
+                return try JSONBody.response(["access": ManilaView.rule(rule)], status: .ok).aged(age)
+            }
+            let rule = try await answer { () async throws(WorkflowError) in try await workflows.accessRule(id: id, scope: scope) }
             return try JSONBody.response(["access": ManilaView.rule(rule)], status: .ok)
         }
     }
@@ -85,7 +93,19 @@ extension ShareAPI {
         let body = try await JSONBody.decode(ActionBody.self, from: request, what: "POST /shares/\(id)/action")
         let scope = caller.scope(allTenants: true)
         let workflows = workflows(caller, request, action: body.name)
-        switch body.action {
+        // Whatever the action did (or did not finish doing), lists and shows read afresh.
+        do {
+            let response = try await perform(body.action, on: id, scope: scope, workflows)
+            await operations.view.invalidate()
+            return response
+        } catch {
+            await operations.view.invalidate()
+            throw error
+        }
+    }
+
+    private func perform(_ action: ActionBody.Action, on id: String, scope: ShareScope, _ workflows: Workflows) async throws -> Response {
+        switch action {
         case .allow(let allow):
             if let metadata = allow.metadata, !metadata.isEmpty {
                 throw APIError.badRequest("access rule metadata is not stored by gshare; leave it out (nothing was changed)", code: "unsupported")
@@ -112,10 +132,10 @@ extension ShareAPI {
             return JSONBody.empty(.accepted)
         case .extend(let resize), .shrink(let resize):
             let share = try await answer { () async throws(WorkflowError) in try await workflows.share(id, scope: scope) }
-            if case .extend = body.action, let size = share.sizeGB, resize.new_size <= size {
+            if case .extend = action, let size = share.sizeGB, resize.new_size <= size {
                 throw APIError.badRequest("extend: new_size \(resize.new_size) is not larger than the share's \(size); nothing was changed (shrink makes it smaller)")
             }
-            if case .shrink = body.action, let size = share.sizeGB, resize.new_size >= size {
+            if case .shrink = action, let size = share.sizeGB, resize.new_size >= size {
                 throw APIError.badRequest("shrink: new_size \(resize.new_size) is not smaller than the share's \(size); nothing was changed (extend makes it larger)")
             }
             _ = try await answer { () async throws(WorkflowError) in try await workflows.resizeShare(id, size: resize.new_size, scope: scope) }

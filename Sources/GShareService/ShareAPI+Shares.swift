@@ -75,7 +75,7 @@ extension ShareAPI {
         let allTenants = query["all_tenants"].map { ["1", "true", "yes"].contains($0.lowercased()) } ?? false
         let scope = caller.scope(allTenants: allTenants)
         let workflows = workflows(caller, request)
-        let shares = try await answer { () async throws(WorkflowError) in try await workflows.shares(scope: scope) }
+        let (shares, age) = try await answer { () async throws(WorkflowError) in try await operations.view.shares(scope: scope, using: workflows) }
         var views: [ManilaView.Share] = []
         for share in shares { views.append(ManilaView.share(share, deleting: await operations.isDeleting(share.id))) }
         let listed = Set(views.map(\.id))
@@ -87,13 +87,13 @@ extension ShareAPI {
         views.sort { ($0.created_at ?? "", $0.id) > ($1.created_at ?? "", $1.id) }
         if let offset = query["offset"].flatMap({ Int($0) }), offset > 0 { views = Array(views.dropFirst(offset)) }
         if let limit = query["limit"].flatMap({ Int($0) }), limit >= 0 { views = Array(views.prefix(limit)) }
-        if detail { return try JSONBody.response(["shares": views], status: .ok) }
+        if detail { return try JSONBody.response(["shares": views], status: .ok).aged(age) }
         struct Summary: Encodable {
             let id: String
             let name: String?
             let links: [String]
         }
-        return try JSONBody.response(["shares": views.map { Summary(id: $0.id, name: $0.name, links: []) }], status: .ok)
+        return try JSONBody.response(["shares": views.map { Summary(id: $0.id, name: $0.name, links: []) }], status: .ok).aged(age)
     }
 
     func showShare(_ request: Request, _ context: ShareAPIContext) async throws -> Response {
@@ -105,6 +105,11 @@ extension ShareAPI {
             if pending.failure != nil { return try JSONBody.response(["share": ManilaView.share(pending)], status: .ok) }
         }
         let workflows = workflows(caller, request)
+        if let (share, age) = try? await operations.view.share(id, scope: scope, using: workflows), let share {
+            return try JSONBody.response(["share": ManilaView.share(share, deleting: await operations.isDeleting(share.id))], status: .ok).aged(age)
+        }
+        // Not in the view: made by another host a moment ago, or unknown (the authoritative
+        // read says which, and gives the 404 its message).
         let share: Share
         do {
             share = try await workflows.share(id, scope: scope)

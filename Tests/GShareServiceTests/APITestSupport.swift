@@ -18,14 +18,20 @@ struct APIBed {
     let bed: Testbed
     let api: ShareAPI
 
-    init(volumes: [InMemoryPool.Volume]? = nil, now: @escaping @Sendable () -> Date = { Date() }, configure: (inout GShareConfig) -> Void = { _ in }) throws {
+    /// - Parameter view: the API's view of the pool; default: read afresh for every request
+    ///   (a change made "by another host" in a test shows at once).
+    init(
+        volumes: [InMemoryPool.Volume]? = nil, view: PoolView = PoolView(refreshAfter: .zero, maximumAge: .zero), now: @escaping @Sendable () -> Date = { Date() },
+        configure: (inout GShareConfig) -> Void = { _ in }
+    ) throws {
         bed =
             try volumes.map { try Testbed(volumes: $0, configure: configure) }
             ?? Testbed(
                 volumes: [InMemoryPool.readyVolume("vol-a"), InMemoryPool.readyVolume("vol-b"), InMemoryPool.readyVolume("vol-c")], configure: configure)
         var logger = Logger(label: "gshare.api.test")
         logger.logLevel = .critical
-        api = ShareAPI(config: bed.config, runners: bed.pool, authentication: .projectInURL, logger: logger, now: now)
+        api = ShareAPI(
+            config: bed.config, runners: bed.pool, operations: ShareOperations(view: view), authentication: .projectInURL, logger: logger, now: now)
     }
 
     /// A tenant onboarded in the bed's registry (a certificate from its tenant CA).

@@ -32,6 +32,8 @@ public final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
         var volumes: [Volume]
         var calls: [[String]] = []
         var failWrites = false
+        /// Every `volume info` answers like a stopped glusterd.
+        var failReads = false
         /// How long every `volume set` takes (a slow glusterd).
         var setDelay: Duration = .zero
         /// Runs once, right after the next successful `volume set` (another host acting meanwhile).
@@ -59,6 +61,12 @@ public final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
     public var setDelay: Duration {
         get { state.withLock { $0.setDelay } }
         set { state.withLock { $0.setDelay = newValue } }
+    }
+
+    /// Every `volume info` answers like a stopped glusterd ("Connection failed…", exit 1).
+    public var failReads: Bool {
+        get { state.withLock { $0.failReads } }
+        set { state.withLock { $0.failReads = newValue } }
     }
 
     public var failWrites: Bool {
@@ -90,6 +98,8 @@ public final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
         return state.withLock { state in
             state.calls.append(arguments)
             switch Array(arguments.prefix(2)) {
+            case ["volume", "info"] where state.failReads:
+                return GlusterCommandOutput(exitStatus: 1, standardOutput: Data("Connection failed. Please check if gluster daemon is operational.\n".utf8), standardError: "")
             case ["volume", "info"]:
                 let wanted = arguments.count > 2 && arguments[2] != "all" ? [arguments[2]] : nil
                 let volumes = state.volumes.filter { wanted?.contains($0.name) ?? true }

@@ -33,8 +33,12 @@ public actor ShareOperations {
     private var deleting: Set<String> = []
     private var running: [UUID: Task<Void, Never>] = [:]
     private var draining = false
+    /// The pool as lists and shows see it; every change made here marks it stale.
+    public let view: PoolView
 
-    public init() {}
+    public init(view: PoolView = PoolView()) {
+        self.view = view
+    }
 
     /// Starts a create: refuses at once what would be refused (``ShareDriver/checkCreate(name:sizeGB:project:)``,
     /// plus a name another create of the project is claiming now), then claims a volume in the
@@ -61,7 +65,8 @@ public actor ShareOperations {
         return pending
     }
 
-    private func created(_ id: String, failure: String?) {
+    private func created(_ id: String, failure: String?) async {
+        await view.invalidate()
         if let failure {
             creating[id]?.failure = failure
         } else {
@@ -120,7 +125,10 @@ public actor ShareOperations {
         return true
     }
 
-    private func deleted(_ id: String) { deleting.remove(id) }
+    private func deleted(_ id: String) async {
+        await view.invalidate()
+        deleting.remove(id)
+    }
 
     /// Finishes every delete left half done (a volume marked needs-wipe), in the background:
     /// called when the service starts.
