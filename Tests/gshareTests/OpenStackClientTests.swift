@@ -62,39 +62,6 @@ struct OpenStackClientTests {
         }
     }
 
-    static func gluster(_ arguments: String...) async throws {
-        let result = try await runProcess("/usr/sbin/gluster", ["--mode=script"] + arguments)
-        try #require(result.status == 0, "gluster \(arguments.joined(separator: " ")): \(result.stdout) \(result.stderr)")
-    }
-
-    /// The port `gshare serve --listen 127.0.0.1:0` printed
-    /// (`gshare serve: listening on http://127.0.0.1:PORT (…)`), waited for up to a minute.
-    static func port(of server: StartedProcess) async throws -> Int {
-        let marker = "gshare serve: listening on http://127.0.0.1:"
-        for _ in 0..<600 {
-            let output = server.standardOutputSoFar
-            if let start = output.range(of: marker) {
-                let digits = output[start.upperBound...].prefix { $0.isNumber }
-                return try #require(Int(digits), "no port in: \(output)")
-            }
-            if !server.isRunning {
-                let ended = try await server.finish()
-                throw Missing(description: "gshare serve ended before listening (exit \(ended.status)): \(ended.stdout) \(ended.stderr)")
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw Missing(description: "gshare serve printed no port within a minute: \(server.standardOutputSoFar)")
-    }
-
-    /// Stops the server (SIGTERM, SIGKILL after a minute), blocking the calling thread: only
-    /// for clean-up in a `defer`, when the test failed before stopping it itself.
-    static func stopBlocking(_ server: StartedProcess) {
-        guard server.isRunning else { return }
-        server.kill(SIGTERM)
-        for _ in 0..<600 where server.isRunning { usleep(100_000) }
-        server.kill(SIGKILL)
-    }
-
     /// The value of `key = value` in the text the CLI gives for a share's export locations.
     static func field(_ key: String, in text: String) -> String? {
         text.split(separator: "\n").first { $0.hasPrefix("\(key) = ") }.map { String($0.dropFirst(key.count + 3)) }
@@ -106,27 +73,19 @@ struct OpenStackClientTests {
         let lab = try LabDescription.load()
 
         // The pool: one TLS-ready volume of 5 GiB (by its name), made for this test.
-        let scratch = try await ScratchVolume.create(lab, prefix: "gshare-test-openstack", suffix: "-5G")
-        defer { scratch.removeBlocking() }
-        let volume = scratch.name
-        // Ready for the pool before its first start (server.ssl needs no restart then).
-        try await Self.gluster("volume", "set", volume, "auth.ssl-allow", "\(lab.serverCN),\(lab.managerCN)", "server.ssl", "on", "client.ssl", "on")
-        try await Self.gluster("volume", "start", volume)
-        let pattern = "glusterfs_servers = [\"\(lab.host)\"]\nglusterfs_volume_pattern = '\(volume.dropLast(3))-#{size}G'\n"
-        let driver = try DriverLab(targets: [volume], extra: pattern)
-        defer {
-            try? driver.deleteAllSharesBlocking()
-            try? FileManager.default.removeItem(at: driver.folder)
-        }
+        let pool = try await ScratchPool.create(lab, prefix: "gshare-test-openstack", sizesGB: [5])
+        defer { pool.removeBlocking() }
+        let volume = pool.names[0]
+        let driver = pool.driver
         // access_to is the CN of an onboarded tenant: both lab tenants in the test's registry.
         let onboard = try await driver.gshare(["tenant", "onboard"] + ["tenant-a", "tenant-b"].map { try lab.identity(named: $0).cert })
         try #require(onboard.status == 0, "\(onboard.stdout) \(onboard.stderr)")
 
         let server = try driver.start(["serve", "--listen", "127.0.0.1:0"])
-        defer { Self.stopBlocking(server) }
-        let port = try await Self.port(of: server)
-        let project = "proj-\(UUID().uuidString.prefix(8).lowercased())"
-        let other = "proj-\(UUID().uuidString.prefix(8).lowercased())"
+        defer { GShareServe.stopBlocking(server) }
+        let port = try await GShareServe.port(of: server)
+        let project = GShareServe.newProject()
+        let other = GShareServe.newProject()
         let cli = OpenStack(binary: openstack, port: port, project: project)
         let stranger = OpenStack(binary: openstack, port: port, project: other)
 
