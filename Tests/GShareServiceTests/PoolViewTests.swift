@@ -77,3 +77,27 @@ struct PoolViewTests {
         }
     }
 }
+
+@Suite("The share API's view of the pool under concurrent requests")
+struct PoolViewConcurrencyTests {
+    @Test func everyRequestArrivingAfterAChangeSeesItNotOnlyTheFirst() async throws {
+        // A slow pool: each read takes a while, so the requests overlap the fresh read.
+        let api = try APIBed(view: PoolView(refreshAfter: .seconds(60), maximumAge: .seconds(60)))
+        try await api.onboard("tenant-a")
+        try await api.run { client in
+            let id = try await client.createShare(project: "p1", name: "x")
+            _ = try await client.post("/v2/p1/shares/\(id)/action", #"{"allow_access": {"access_type": "cert", "access_to": "tenant-a"}}"#)
+            _ = try await client.get("/v2/p1/share-access-rules?share_id=\(id)")
+            let ruleID = AccessRule.id(share: id, commonName: "tenant-a")
+            _ = try await client.post("/v2/p1/shares/\(id)/action", #"{"deny_access": {"access_id": "\#(ruleID)"}}"#)
+            api.bed.pool.readDelay = .milliseconds(200)
+            let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<10 {
+                    group.addTask { (try await client.get("/v2/p1/share-access-rules?share_id=\(id)").body["access_list"] as? [[String: Any]])?.count ?? -1 }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(counts == Array(repeating: 0, count: 10), "every request after the deny sees it: \(counts)")
+        }
+    }
+}

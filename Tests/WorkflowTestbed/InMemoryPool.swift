@@ -36,6 +36,8 @@ public final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
         var failReads = false
         /// How long every `volume set` takes (a slow glusterd).
         var setDelay: Duration = .zero
+        /// How long every `volume info` takes.
+        var readDelay: Duration = .zero
         /// Runs once, right after the next successful `volume set` (another host acting meanwhile).
         var afterNextSet: (@Sendable (inout [Volume]) -> Void)?
     }
@@ -69,6 +71,12 @@ public final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
         set { state.withLock { $0.failReads = newValue } }
     }
 
+    /// How long every `volume info` takes (a slow glusterd): default none.
+    public var readDelay: Duration {
+        get { state.withLock { $0.readDelay } }
+        set { state.withLock { $0.readDelay = newValue } }
+    }
+
     public var failWrites: Bool {
         get { state.withLock { $0.failWrites } }
         set { state.withLock { $0.failWrites = newValue } }
@@ -95,6 +103,7 @@ public final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
 
     public func run(_ arguments: [String]) async throws -> GlusterCommandOutput {
         if arguments.starts(with: ["volume", "set"]), case let delay = setDelay, delay > .zero { try await Task.sleep(for: delay) }
+        if arguments.starts(with: ["volume", "info"]), case let delay = readDelay, delay > .zero { try await Task.sleep(for: delay) }
         return state.withLock { state in
             state.calls.append(arguments)
             switch Array(arguments.prefix(2)) {

@@ -22,6 +22,8 @@ public actor PoolView {
     private var stale = true
     private var reading: Task<[Share], any Error>?
     private var readingStarted = ContinuousClock.now
+    /// The read every request must wait for (begun after the last change), until it ends.
+    private var awaited: Task<[Share], any Error>?
 
     public init(refreshAfter: Duration = .seconds(1), maximumAge: Duration = .seconds(5)) {
         self.refreshAfter = refreshAfter
@@ -44,17 +46,23 @@ public actor PoolView {
     public func invalidate() { stale = true }
 
     private func current(using workflows: Workflows) async throws(WorkflowError) -> ([Share], Duration) {
+        // After a change, every request waits for a read begun after it (not only the first
+        // one to ask): a caller sees its own change even while others are reading.
+        if stale {
+            startReading(workflows)
+            stale = false
+            awaited = reading
+        }
         let now = ContinuousClock.now
-        if let snapshot, !stale, now - snapshot.taken < maximumAge {
+        if awaited == nil, let snapshot, now - snapshot.taken < maximumAge {
             if now - snapshot.taken >= refreshAfter, reading == nil { startReading(workflows) }
             return (snapshot.shares, now - snapshot.taken)
         }
-        if reading == nil || stale { startReading(workflows) }
-        stale = false
-        guard let reading else { return ([], .zero) }
+        if awaited == nil && reading == nil { startReading(workflows) }
+        guard let task = awaited ?? reading else { return ([], .zero) }
         let started = readingStarted
         do {
-            let shares = try await reading.value
+            let shares = try await task.value
             return (shares, ContinuousClock.now - started)
         } catch {
             throw WorkflowError(error)
@@ -75,6 +83,7 @@ public actor PoolView {
     private func finished(_ task: Task<[Share], any Error>, _ result: Result<[Share], any Error>, started: ContinuousClock.Instant) {
         if case .success(let shares) = result, snapshot.map({ $0.taken < started }) ?? true { snapshot = (shares, started) }
         if reading == task { reading = nil }
+        if awaited == task { awaited = nil }
     }
 }
 

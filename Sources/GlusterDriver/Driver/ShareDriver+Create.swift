@@ -24,8 +24,11 @@ extension ShareDriver {
         try validateCreate(name: name, sizeGB: sizeGB, project: project, shareID: shareID)
         // One creator of a name at a time on this host (a name lock shared by every gshare
         // process); across hosts, a second holder seen after writing makes this one step back.
-        let nameLock = try name.map {
-            try VolumeLock(stateDirectory: config.stateDirectory, volumeID: "share-name-\($0)", volume: "share name \($0)", timeout: lockTimeout, logger: logger)
+        var nameLock: VolumeLock?
+        if let name {
+            nameLock = try await VolumeLock.acquire(
+                stateDirectory: config.stateDirectory, key: VolumeLock.key(volumeID: "share-name-\(name)", volume: "share name \(name)"),
+                volume: "share name \(name)", timeout: lockTimeout, logger: logger)
         }
         defer { withExtendedLifetime(nameLock) {} }
         // Across hosts: the claim lock of every pool (in its lock volume), held from the read

@@ -120,7 +120,7 @@ extension ShareDriver {
         let started = ContinuousClock.now
         var local: [VolumeLock] = []
         for key in keys {
-            local.append(try VolumeLock(stateDirectory: config.stateDirectory, key: key, volume: volume, timeout: lockTimeout, logger: logger))
+            local.append(try await VolumeLock.acquire(stateDirectory: config.stateDirectory, key: key, volume: volume, timeout: lockTimeout, logger: logger))
         }
         let lockVolumes = try await lockVolumes(of: clusters)
         guard !lockVolumes.isEmpty else { return ChangeLock(local: local, cluster: []) }
