@@ -7,6 +7,7 @@ import GShareTestSupport
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import Synchronization
 import Testing
 
 /// `gshare serve` as a child process of a test (OpenStackClientTests, ServeLabTests): its
@@ -139,32 +140,66 @@ struct ServeConnection: Sendable {
         let description: String
     }
 
-    let client: TestClient
+    /// The connection now: a new one replaces it when the server closed it (gshare serve
+    /// closes a connection silent for 30 s, as HTTP clients expect).
+    final class Current: Sendable {
+        let client: Mutex<TestClient>
+        init(_ client: TestClient) { self.client = Mutex(client) }
+    }
+
+    let current: Current
+    let port: Int
     let project: String
     let timeout: Duration
+
+    var client: TestClient { current.client.withLock { $0 } }
 
     /// Starts connecting; ``open()`` waits for it.
     /// - Parameter timeout: how long a request may wait for its answer.
     init(port: Int, project: String, timeout: Duration = .seconds(150)) {
+        self.port = port
+        self.project = project
+        self.timeout = timeout
+        current = Current(Self.connect(port: port, timeout: timeout))
+    }
+
+    static func connect(port: Int, timeout: Duration) -> TestClient {
         // TestClient's own timeout is left past ours: it never fires when the server does not
         // answer (its wait for the answer is not cancelled), so ``call(_:_:json:)`` closes the
         // connection itself.
-        client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: timeout + .seconds(60)))
-        self.project = project
-        self.timeout = timeout
+        let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: timeout + .seconds(60)))
         client.connect()
+        return client
     }
 
     /// Waits until connected.
     func open() async throws { _ = try await client.getChannel() }
 
-    /// `METHOD /v2/PROJECT/PATH` with an optional JSON body.
+    /// `METHOD /v2/PROJECT/PATH` with an optional JSON body, on a new connection when the
+    /// server closed the idle one (the request was not sent on it: sending it again is safe).
     /// - Throws: ``NoAnswer`` after ``timeout`` without an answer; a connection error.
     func call(_ method: HTTPRequest.Method, _ path: String, json: String? = nil) async throws -> Answer {
+        do {
+            return try await callOnce(method, path, json: json)
+        } catch let error as ChannelError where error == .ioOnClosedChannel {
+            let fresh = Self.connect(port: port, timeout: timeout)
+            let old = current.client.withLock { client in
+                let old = client
+                client = fresh
+                return old
+            }
+            try? await old.shutdown()
+            try await open()
+            return try await callOnce(method, path, json: json)
+        }
+    }
+
+    private func callOnce(_ method: HTTPRequest.Method, _ path: String, json: String? = nil) async throws -> Answer {
         var headers: HTTPFields = [:]
         if json != nil { headers[.contentType] = "application/json" }
         let request = TestClient.Request("/v2/\(project)/\(path)", method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
         return try await withThrowingTaskGroup(of: Answer?.self) { group in
+            let client = self.client
             group.addTask { [client] in
                 let response = try await client.execute(request)
                 return Answer(status: Int(response.status.code), text: response.body.map { String(buffer: $0) } ?? "")
