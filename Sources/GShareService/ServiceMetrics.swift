@@ -37,7 +37,7 @@ public final class ServiceMetrics: Sendable {
     }
     static var shares: MetricNameDescriptor {
         MetricNameDescriptor(
-            namespace: "gshare", metricName: "shares", unitName: "count", helpText: "Shares by API status, read from the pool when scraped")
+            namespace: "gshare", metricName: "shares", unitName: "count", helpText: "Shares by API status, from the server's view of the pool (at most 5 s old) when scraped")
     }
     static var expiry: MetricNameDescriptor {
         MetricNameDescriptor(

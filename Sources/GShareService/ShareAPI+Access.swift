@@ -114,12 +114,7 @@ extension ShareAPI {
             let change = try await answer { () async throws(WorkflowError) in
                 try await workflows.allow(share: id, identity: .tenantCommonName(allow.access_to), request: accessRequest, scope: scope)
             }
-            let share = try await answer { () async throws(WorkflowError) in try await workflows.share(id, scope: scope) }
-            let rule =
-                AccessRule.rules(of: share).first { $0.commonName == change.commonName }
-                ?? AccessRule(
-                    id: AccessRule.id(share: share.id, commonName: change.commonName), shareID: share.id, commonName: change.commonName, state: .error,
-                    reason: "the change was written but the share does not list it", created: share.created)
+            let rule = AccessRule(allowed: change)
             return try JSONBody.response(["access": ManilaView.rule(rule)], status: .ok)
         case .deny(let deny):
             let (_, rules) = try await answer { () async throws(WorkflowError) in try await workflows.accessRules(share: id, scope: scope) }

@@ -42,11 +42,12 @@ extension ShareAPI {
         return try JSONBody.response(["version": ManilaView.Versions.Version(links: [["rel": "self", "href": base + "/v2/"]])], status: .ok)
     }
 
-    /// Shares by status and certificate expiry, read when `/metrics` is scraped (a failure to
-    /// read leaves the last figures).
+    /// Shares by status and certificate expiry, taken when `/metrics` is scraped: the shares
+    /// from the same view of the pool the lists answer from (at most 5 s old), so scraping
+    /// costs no gluster call of its own; a failure to read leaves the last figures.
     func refreshPoolMetrics() async {
         let workflows = serviceWorkflows()
-        if let shares = try? await workflows.shares(scope: .admin) {
+        if let (shares, _) = try? await operations.view.shares(scope: .admin, using: workflows) {
             var counts: [String: Int] = [:]
             for share in shares {
                 let status = ManilaView.share(share, deleting: await operations.isDeleting(share.id)).status

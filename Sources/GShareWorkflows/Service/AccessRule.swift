@@ -50,6 +50,19 @@ public struct AccessRule: Sendable, Hashable, Codable {
         return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
     }
 
+    /// The rule an allow just put in force, from what the allow did (no second read): active,
+    /// or in error when the bricks ignore the change until they restart. An allow is refused
+    /// on a volume that is not TLS-ready, so a done allow is enforced unless frozen.
+    public init(allowed change: AccessChange) {
+        self.init(
+            id: Self.id(share: change.share, commonName: change.commonName), shareID: change.share, commonName: change.commonName,
+            state: change.restartNeeded ? .error : .active,
+            reason: change.restartNeeded
+                ? "\(change.commonName) is written to auth.ssl-allow of \(change.volume), but its running bricks ignore the change until they restart (gshare pool prepare \(change.volume.split(separator: "/").last.map(String.init) ?? change.volume) --restart)"
+                : nil,
+            created: change.shareCreated)
+    }
+
     /// The rules of `share`: one per granted CN.
     public static func rules(of share: Share) -> [AccessRule] {
         let listed = Set(share.access.map(\.name))

@@ -89,8 +89,5 @@ public actor PoolView {
 
 extension ShareScope {
     /// True when this scope sees `share`.
-    public func admits(_ share: Share) -> Bool {
-        guard let project else { return true }
-        return share.project == project
-    }
+    public func admits(_ share: Share) -> Bool { admits(project: share.project) }
 }

@@ -142,10 +142,13 @@ public struct AccessChange: Sendable, Equatable, Codable {
     /// (the list held a `\` entry, which they cannot parse): the volume is marked
     /// restart-pending; `gshare pool prepare VOLUME --restart` makes it take effect.
     public let restartNeeded: Bool
+    /// When the share was created (its mark), so a caller can show the change as the
+    /// share's access rule without reading the volume again.
+    public let shareCreated: String?
 
     public init(
         action: Action, share: String, volume: String, commonName: String, changed: Bool, before: String, after: String, warnings: [String],
-        restartNeeded: Bool = false
+        restartNeeded: Bool = false, shareCreated: String? = nil
     ) {
         self.action = action
         self.share = share
@@ -156,6 +159,7 @@ public struct AccessChange: Sendable, Equatable, Codable {
         self.after = after
         self.warnings = warnings
         self.restartNeeded = restartNeeded
+        self.shareCreated = shareCreated
     }
 }
 

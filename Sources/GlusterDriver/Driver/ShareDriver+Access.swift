@@ -94,7 +94,7 @@ extension ShareDriver {
         guard listChanged || granted != volume.marks.granted else {
             return AccessChange(
                 action: action, share: shareID, volume: volume.exportLocation, commonName: cn.value, changed: false,
-                before: before.rendered, after: before.rendered, warnings: warnings)
+                before: before.rendered, after: before.rendered, warnings: warnings, shareCreated: volume.marks.created)
         }
         var settings: [VolumeSetting] = []
         if listChanged { settings.append(VolumeSetting(key: "auth.ssl-allow", value: after.rendered)) }
@@ -146,7 +146,7 @@ extension ShareDriver {
         }
         return AccessChange(
             action: action, share: shareID, volume: volume.exportLocation, commonName: cn.value, changed: true,
-            before: before.rendered, after: after.rendered, warnings: warnings, restartNeeded: frozen)
+            before: before.rendered, after: after.rendered, warnings: warnings, restartNeeded: frozen, shareCreated: volume.marks.created)
     }
 }
 

@@ -28,9 +28,14 @@ public struct ShareScope: Sendable, Hashable, CustomStringConvertible {
 
     /// True when a volume with these marks holds a share this scope sees.
     public func admits(_ marks: ShareMarks) -> Bool {
-        guard marks.shareID != nil else { return false }
+        marks.shareID != nil && admits(project: marks.project)
+    }
+
+    /// True when a share of `owner` (nil: made with the CLI, no project) is visible: the
+    /// one rule behind every look-up.
+    public func admits(project owner: String?) -> Bool {
         guard let project else { return true }
-        return marks.project == project
+        return owner == project
     }
 
     /// True when `reference` names the share on this volume, within the scope.
