@@ -86,13 +86,15 @@ public struct ChildProcess: Sendable, Hashable {
     ///   is empty: every byte went to `onLine`).
     /// - Throws: ``ChildProcessError`` when the child cannot start, a line is too long, or
     ///   its output cannot be read.
+    ///   - feed: more stdin while the child runs (``ChildInputFeed``); nil: `input` is all.
     public func stream(
-        input: [UInt8]? = nil, deadline: Duration? = nil, maxLineLength: Int, standardErrorTail: Int,
+        input: [UInt8]? = nil, feed: ChildInputFeed? = nil, deadline: Duration? = nil, maxLineLength: Int, standardErrorTail: Int,
         onLine: @escaping @Sendable (ArraySlice<UInt8>) -> Void
     ) async throws -> ChildProcessResult {
         let stdout = LineSplitter(maxLength: maxLineLength, onLine: onLine)
         let stderr = TailCollector(limit: standardErrorTail)
-        let finished = try await Supervisor(command: self).run(input: input, deadline: deadline, standardOutput: stdout, standardError: stderr)
+        let finished = try await Supervisor(command: self).run(
+            input: input, feed: feed, deadline: deadline, standardOutput: stdout, standardError: stderr)
         return ChildProcessResult(
             termination: finished.termination, standardOutput: [], standardError: finished.standardError.bytes,
             processIdentifier: finished.processIdentifier, elapsed: finished.elapsed)

@@ -83,6 +83,8 @@ struct MeasuredRunnerProvider: GlusterRunnerProvider {
     func runner(for server: GlusterServer) throws -> any GlusterCommandRunner {
         MeasuredRunner(wrapped: try wrapped.runner(for: server), metrics: metrics)
     }
+
+    var readyLockWorkers: ReadyLockWorkers? { wrapped.readyLockWorkers }
 }
 
 struct MeasuredRunner: GlusterCommandRunner {

@@ -61,7 +61,7 @@ public struct ShareAPI: Sendable {
         let authentication: APIAuthentication =
             clientCertificates ? .clientCertificates(users: { certificate in try registryWorkflows.apiUser(presenting: certificate) }) : .projectInURL
         return ShareAPI(
-            config: config, runners: metrics.instrument(ConfiguredRunnerProvider(config: config, logger: logger)), authentication: authentication,
+            config: config, runners: metrics.instrument(ConfiguredRunnerProvider(config: config, logger: logger, keepLockWorkersReady: true)), authentication: authentication,
             metrics: metrics, logger: logger)
     }
 

@@ -166,16 +166,18 @@ public struct ShareAPIServer: Sendable {
             router: api.router(),
             server: server,
             configuration: ApplicationConfiguration(address: .hostname(listen.host, port: listen.port), serverName: "gshare"),
-            services: [DrainOnShutdown(operations: api.operations, logger: api.logger)],
+            services: [DrainOnShutdown(operations: api.operations, lockWorkers: api.runners.readyLockWorkers, logger: api.logger)],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? listen.port) },
             logger: api.logger)
     }
 }
 
 /// At graceful shutdown (after the HTTP server has stopped and its requests finished),
-/// waits until every background create and wipe has finished.
+/// waits until every background create and wipe has finished, then ends the lock workers
+/// kept ready.
 struct DrainOnShutdown: Service {
     let operations: ShareOperations
+    var lockWorkers: ReadyLockWorkers? = nil
     let logger: Logger
 
     func run() async throws {
@@ -183,5 +185,6 @@ struct DrainOnShutdown: Service {
         let running = await operations.runningCount
         if running > 0 { logger.notice("waiting for \(running) share change(s) under way to finish") }
         await operations.drain()
+        await lockWorkers?.stop()
     }
 }

@@ -2,6 +2,8 @@
 // gshare — GlusterFSAPI
 //===----------------------------------------------------------------------===//
 
+internal import Foundation
+internal import GShareProcess
 internal import Synchronization
 #if canImport(Glibc)
 internal import Glibc
@@ -192,5 +194,165 @@ private final class LockSignal: Sendable {
         }
         continuation?.resume(throwing: failure)
         return fired
+    }
+}
+
+/// A lock worker already connected to its lock volume, waiting to be told which locks to
+/// take (``take(keys:holder:wait:)``, once): a long-running caller keeps one ready so that a
+/// change does not wait for a worker to start and connect (fetching the volfile, a TLS
+/// handshake with every brick) before it locks.
+///
+/// The locks it takes behave exactly as ``IsolatedGlusterClient/holdLocks(_:keys:holder:connectTimeout:wait:holdLimit:)``'s:
+/// the same worker code takes them, and the ``GlusterLockHold`` it returns ends them by
+/// ending the worker. Unused, it ends after its idle limit; ``discard()`` ends it sooner.
+///
+/// Sendable by construction: its mutable state is behind the `Mutex` and the signals'.
+public final class GlusterArmedLock: Sendable {
+    /// When the worker was connected and ready.
+    public let armedAt: ContinuousClock.Instant
+    /// How long after ``armedAt`` it may still take an order.
+    public let idleLimit: Duration
+    /// The longest wait an order may ask for (its deadline leaves room for it and the hold).
+    public let waitLimit: Duration
+    private let task: Task<Void, Never>
+    private let armed: LockSignal
+    private let lock: LockSignal
+    private let feed: ChildInputFeed
+    private let used = Mutex(false)
+
+    fileprivate init(
+        armedAt: ContinuousClock.Instant, idleLimit: Duration, waitLimit: Duration, task: Task<Void, Never>, armed: LockSignal, lock: LockSignal,
+        feed: ChildInputFeed
+    ) {
+        self.armedAt = armedAt
+        self.idleLimit = idleLimit
+        self.waitLimit = waitLimit
+        self.task = task
+        self.armed = armed
+        self.lock = lock
+        self.feed = feed
+    }
+
+    /// True while it can still take its order: not used, its worker alive, within its idle
+    /// limit (with a second to spare).
+    public var isUsable: Bool {
+        !used.withLock { $0 } && armed.lost == nil && ContinuousClock.now - armedAt < idleLimit - .seconds(1)
+    }
+
+    /// Takes exclusive locks on `keys` with the connected worker, as
+    /// ``IsolatedGlusterClient/holdLocks(_:keys:holder:connectTimeout:wait:holdLimit:)`` does
+    /// (same keys, holder line, wait, errors). It can be used once.
+    /// - Throws: ``GlusterFSError`` `lockBusy` naming the holder; `workerFailed` when this
+    ///   armed lock is used up, past its idle limit or its worker ended (take another way
+    ///   then: nothing was locked); the worker's error otherwise.
+    public func take(keys: [String], holder: String, wait: Duration) async throws -> GlusterLockHold {
+        guard !keys.isEmpty, keys.allSatisfy(GlusterLockFiles.isValidKey) else {
+            throw GlusterFSError(.invalidArgument, errno: EINVAL, operation: "lock", message: "lock keys must be file names: \(keys)")
+        }
+        let usable = isUsable
+        let first = used.withLock { used in
+            defer { used = true }
+            return !used
+        }
+        guard first, usable else {
+            if first { await discard() }
+            throw GlusterFSError(
+                .workerFailed, operation: "lock", message: "the connected lock worker is used up, past its idle limit or gone: nothing was locked")
+        }
+        let holderLine = String(holder.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f }.prefix(300).map(Character.init))
+        let wait = min(wait, waitLimit)
+        let order = WorkerOperation.lock(keys: keys, holder: holderLine, waitSeconds: wait.seconds)
+        let started = ContinuousClock.now
+        guard let line = try? JSONEncoder().encode(order), feed.append(Array(line) + [UInt8(ascii: "\n")]) else {
+            await discard()
+            throw GlusterFSError(.workerFailed, operation: "lock", message: "cannot hand the lock order to the connected lock worker: nothing was locked")
+        }
+        let signal = lock
+        let timer = Task {
+            try? await Task.sleep(for: wait + .seconds(2))
+            if !Task.isCancelled, signal.timeout(after: wait) { task.cancel() }
+        }
+        defer { timer.cancel() }
+        do {
+            let (waited, _) = try await withTaskCancellationHandler {
+                try await signal.wait()
+            } onCancel: {
+                task.cancel()
+            }
+            return GlusterLockHold(keys: keys, waited: waited, elapsed: ContinuousClock.now - started, task: task, signal: signal)
+        } catch {
+            task.cancel()
+            await task.value
+            throw error
+        }
+    }
+
+    /// Ends the worker without taking anything (returns once it is gone).
+    public func discard() async {
+        used.withLock { $0 = true }
+        task.cancel()
+        await task.value
+    }
+
+    deinit {
+        if !used.withLock({ $0 }) { task.cancel() }
+    }
+}
+
+extension IsolatedGlusterClient {
+    /// Starts a lock worker that connects to the lock volume `connection` names and waits
+    /// for an order (``GlusterArmedLock/take(keys:holder:wait:)``); returns once it is
+    /// connected.
+    ///
+    /// - Parameters:
+    ///   - idleLimit: how long it may wait for its order.
+    ///   - waitLimit: the longest wait for other clients' locks an order may ask for.
+    ///   - holdLimit: once locked, it lets go by itself this long after it started waiting,
+    ///     at the latest (a parent that hangs never keeps the cluster locked for ever).
+    /// - Throws: as ``holdLocks(_:keys:holder:connectTimeout:wait:holdLimit:)`` does when
+    ///   the lock volume cannot be used.
+    public func armLock(
+        _ connection: GlusterConnection, connectTimeout: Duration = .seconds(20), idleLimit: Duration, waitLimit: Duration, holdLimit: Duration
+    ) async throws -> GlusterArmedLock {
+        let deadline = connectTimeout + idleLimit + waitLimit + holdLimit
+        let request = WorkerRequest(connection: connection, operation: .lockOnOrder, deadlineSeconds: deadline.seconds)
+        let armed = LockSignal()
+        let lock = LockSignal()
+        let feed = ChildInputFeed()
+        let task = Task {
+            do {
+                let run = try await self.run(request, deadline: deadline, feed: feed) { message in
+                    switch message.event {
+                    case "connected": armed.locked(waited: .zero, elapsed: .zero)
+                    case "locked": lock.locked(waited: .milliseconds(message.waitedMilliseconds ?? 0), elapsed: .zero)
+                    default: break
+                    }
+                }
+                let error: (any Error)? = run.result.outcome == .ok ? nil : run.error
+                armed.ended(error)
+                lock.ended(error)
+            } catch {
+                armed.ended(error)
+                lock.ended(error)
+            }
+        }
+        let timer = Task {
+            try? await Task.sleep(for: connectTimeout + .seconds(2))
+            if !Task.isCancelled, armed.timeout(after: connectTimeout) { task.cancel() }
+        }
+        defer { timer.cancel() }
+        do {
+            _ = try await withTaskCancellationHandler {
+                try await armed.wait()
+            } onCancel: {
+                task.cancel()
+            }
+            return GlusterArmedLock(
+                armedAt: ContinuousClock.now, idleLimit: idleLimit, waitLimit: waitLimit, task: task, armed: armed, lock: lock, feed: feed)
+        } catch {
+            task.cancel()
+            await task.value
+            throw error
+        }
     }
 }

@@ -255,13 +255,20 @@ public struct IsolatedGlusterClient: Sendable {
     package func run(
         _ request: WorkerRequest, deadline: Duration, onEvent: @escaping @Sendable (WorkerMessage) -> Void = { _ in }
     ) async throws -> Run {
+        try await run(request, deadline: deadline, feed: nil, onEvent: onEvent)
+    }
+
+    /// ``run(_:deadline:onEvent:)`` with more stdin to come while the worker runs (`feed`).
+    func run(
+        _ request: WorkerRequest, deadline: Duration, feed: ChildInputFeed?, onEvent: @escaping @Sendable (WorkerMessage) -> Void
+    ) async throws -> Run {
         let input = Array(try JSONEncoder().encode(request)) + [UInt8(ascii: "\n")]
         let lines = WorkerLines(onEvent: onEvent)
         let worker = ChildProcess(executable: workerPath)
         let ending: ChildProcessResult
         do {
             ending = try await worker.stream(
-                input: input, deadline: deadline + killGrace, maxLineLength: WorkerLines.maxLineLength,
+                input: input, feed: feed, deadline: deadline + killGrace, maxLineLength: WorkerLines.maxLineLength,
                 standardErrorTail: WorkerLines.standardErrorTail
             ) { line in lines.handle(line) }
         } catch let error as ChildProcessError

@@ -29,6 +29,11 @@ package enum WorkerOperation: Sendable, Hashable, Codable {
     /// deadline passes. A wait that ends with a lock still taken is a `lock-busy` result
     /// naming the holder.
     case lock(keys: [String], holder: String, waitSeconds: Double)
+    /// Connect, send an `armed` event, then wait for one more line on stdin (appended while
+    /// the worker runs: ``ChildInputFeed``): a `lock` operation, which it then carries out as
+    /// above. The connection is made before the keys are known, so a long-running caller
+    /// (`gshare serve`) has the lock volume's connection ready when a change comes.
+    case lockOnOrder
 
     private enum Keys: String, CodingKey {
         case kind, path, files, directories, root, bytesPerFile, limit, emptyTrashcan, progressInterval, batchSize, parallelism
@@ -44,6 +49,7 @@ package enum WorkerOperation: Sendable, Hashable, Codable {
         case .statvfs: "statvfs"
         case .walk: "walk"
         case .lock: "lock"
+        case .lockOnOrder: "lock-on-order"
         }
     }
 
@@ -74,6 +80,8 @@ package enum WorkerOperation: Sendable, Hashable, Codable {
             try container.encode(keys, forKey: .keys)
             try container.encode(holder, forKey: .holder)
             try container.encode(waitSeconds, forKey: .waitSeconds)
+        case .lockOnOrder:
+            break
         }
     }
 
@@ -117,9 +125,11 @@ package enum WorkerOperation: Sendable, Hashable, Codable {
                 throw DecodingError.dataCorruptedError(forKey: .waitSeconds, in: container, debugDescription: "waitSeconds \(waitSeconds) is not a wait")
             }
             self = .lock(keys: keys, holder: try container.decode(String.self, forKey: .holder), waitSeconds: waitSeconds)
+        case "lock-on-order": self = .lockOnOrder
         default:
             throw DecodingError.dataCorruptedError(
-                forKey: .kind, in: container, debugDescription: "unknown operation \"\(kind)\" (probe, wipe, fill, stream, statvfs, walk, lock)")
+                forKey: .kind, in: container,
+                debugDescription: "unknown operation \"\(kind)\" (probe, wipe, fill, stream, statvfs, walk, lock, lock-on-order)")
         }
     }
 }

@@ -186,6 +186,12 @@ enum Worker {
             case .lock(let keys, let holder, let waitSeconds):
                 phase.connected("waiting for the locks \(keys.joined(separator: ", ")) on \(request.connection.address)")
                 holdLocks(volume, keys: keys, holder: holder, wait: .milliseconds(Int64((waitSeconds * 1000).rounded())), output: output, phase: phase)
+            case .lockOnOrder:
+                // Connected ("connected" is sent): wait for which locks to take.
+                phase.connected("connected to \(request.connection.address), waiting for the order of which locks to take")
+                let (keys, holder, waitSeconds) = readLockOrder(output: output)
+                phase.connected("waiting for the locks \(keys.joined(separator: ", ")) on \(request.connection.address)")
+                holdLocks(volume, keys: keys, holder: holder, wait: .milliseconds(Int64((waitSeconds * 1000).rounded())), output: output, phase: phase)
             }
         } catch let error as GlusterFSError {
             // A client removed from auth.ssl-allow while connected is cut off by the brick
@@ -217,6 +223,45 @@ enum Worker {
         result.elapsedMilliseconds = milliseconds()
         result.message = "ok"
         output.finish(result, status: 0)
+    }
+}
+
+/// The order of a `lock-on-order` request: one more line on stdin, appended by the parent
+/// after the request (stdin is a file: reads return end of file until it comes, so this
+/// polls every 2 ms; the watchdog ends the wait at the deadline or when the parent ends).
+/// The line is a `lock` operation, checked as a request's is.
+func readLockOrder(output: Output) -> (keys: [String], holder: String, waitSeconds: Double) {
+    var line: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+        if count < 0, errno != EINTR {
+            output.finish(.failure(.failed, code: .invalidArgument, errno: errno, operation: "lock-on-order", path: nil,
+                message: "cannot read the lock order on stdin: \(String(cString: strerror(errno)))", log: []), status: 2)
+        }
+        if count > 0 {
+            line += buffer.prefix(count)
+            if let end = line.firstIndex(of: UInt8(ascii: "\n")) {
+                let order: WorkerOperation
+                do {
+                    order = try JSONDecoder().decode(WorkerOperation.self, from: Data(line[..<end]))
+                } catch {
+                    output.finish(.failure(.failed, code: .invalidArgument, errno: EINVAL, operation: "lock-on-order", path: nil,
+                        message: "the lock order is not a lock operation: \(error)", log: []), status: 2)
+                }
+                guard case .lock(let keys, let holder, let waitSeconds) = order else {
+                    output.finish(.failure(.failed, code: .invalidArgument, errno: EINVAL, operation: "lock-on-order", path: nil,
+                        message: "the lock order is a \(order.kind) operation, not lock", log: []), status: 2)
+                }
+                return (keys, holder, waitSeconds)
+            }
+            guard line.count <= 65536 else {
+                output.finish(.failure(.failed, code: .invalidArgument, errno: EINVAL, operation: "lock-on-order", path: nil,
+                    message: "the lock order is longer than 64 KiB", log: []), status: 2)
+            }
+        } else {
+            usleep(2_000)
+        }
     }
 }
 

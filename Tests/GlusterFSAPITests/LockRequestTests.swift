@@ -25,6 +25,22 @@ struct LockRequestTests {
         #expect(GlusterLockFiles.path(of: "claim") == "/gshare/locks/claim.lock")
     }
 
+    /// The worker kept connected for `gshare serve` is asked with no keys; they come later as
+    /// one `lock` operation line (checked as a request's keys are).
+    @Test func aLockOnOrderRequestRoundTripsAndItsOrderIsALockOperation() throws {
+        let request = WorkerRequest(
+            connection: GlusterConnection(address: GlusterVolumeAddress(host: "127.0.0.11", volume: "gluster_shared_storage"), identity: nil),
+            operation: .lockOnOrder, deadlineSeconds: 30)
+        let encoded = try JSONEncoder().encode(request)
+        #expect(String(decoding: encoded, as: UTF8.self).contains(#""kind":"lock-on-order""#))
+        #expect(try JSONDecoder().decode(WorkerRequest.self, from: encoded) == request)
+        let order = try JSONDecoder().decode(WorkerOperation.self, from: Data(#"{"kind":"lock","keys":["volume-1"],"holder":"h","waitSeconds":2}"#.utf8))
+        #expect(order == .lock(keys: ["volume-1"], holder: "h", waitSeconds: 2))
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(WorkerOperation.self, from: Data(#"{"kind":"lock","keys":["../x"],"holder":"h","waitSeconds":2}"#.utf8))
+        }
+    }
+
     @Test(arguments: [[], ["../etc"], ["a/b"], [".."], ["."], [""], ["sp ace"], [String(repeating: "k", count: 201)]])
     func aKeyThatIsNotAPlainFileNameIsRefused(keys: [String]) {
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(WorkerRequest.self, from: Self.request(keys: keys)) }

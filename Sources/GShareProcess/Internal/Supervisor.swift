@@ -32,9 +32,12 @@ struct Supervisor {
         let killReason: KillReason?
     }
 
-    func run<Out: OutputSink, Err: OutputSink>(input: [UInt8]?, deadline: Duration?, standardOutput: Out, standardError: Err)
+    func run<Out: OutputSink, Err: OutputSink>(
+        input: [UInt8]?, feed: ChildInputFeed? = nil, deadline: Duration?, standardOutput: Out, standardError: Err
+    )
         async throws -> SupervisedRun<Out, Err>
     {
+        defer { feed?.close() }
         let clock = ContinuousClock()
         let started = clock.now
         let killAt = deadline.map { MonotonicInstant.now().advanced(by: $0) }
@@ -59,8 +62,19 @@ struct Supervisor {
                     fix: "the system is out of threads or memory: retry when it has some to spare", errno: status)
             }
         }
-        let stdin = try StandardInput.open(input, for: command)
+        let stdin = try StandardInput.open(feed != nil ? (input ?? []) : input, for: command)
         defer { try? stdin.close() }
+        if let feed {
+            // The feed's own descriptor of the same file (dup: the child's reads move the
+            // shared offset; the feed writes at absolute offsets, after the end).
+            let duplicate = fcntl(stdin.rawValue, F_DUPFD_CLOEXEC, 0)
+            guard duplicate >= 0 else {
+                throw ChildProcessError(
+                    .inputFailed, command: command, message: "cannot keep its stdin open for more input (errno \(errno))",
+                    fix: "the process is out of file descriptors: retry when it has some to spare", errno: errno)
+            }
+            feed.attach(FileDescriptor(rawValue: duplicate), length: Int64((input ?? []).count))
+        }
 
         let outcome: ExecutionResult<Drained<Out, Err>, SequenceOutput, SequenceOutput>
         do {

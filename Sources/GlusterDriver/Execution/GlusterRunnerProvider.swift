@@ -11,6 +11,13 @@ import Glibc
 /// Gives the runner for a server: the local CLI for a server without a user; SSH otherwise.
 public protocol GlusterRunnerProvider: Sendable {
     func runner(for server: GlusterServer) throws -> any GlusterCommandRunner
+    /// Lock workers kept connected for the changes made through these runners (a
+    /// long-running process's); nil: every change starts its own.
+    var readyLockWorkers: ReadyLockWorkers? { get }
+}
+
+extension GlusterRunnerProvider {
+    public var readyLockWorkers: ReadyLockWorkers? { nil }
 }
 
 /// The runners the configuration asks for: the local CLI for a server without a user, the
@@ -24,12 +31,19 @@ public struct ConfiguredRunnerProvider: GlusterRunnerProvider {
     public let tracePath: String?
     let remoteCommand: [String]
     let sessions: SSHSessions
+    public let readyLockWorkers: ReadyLockWorkers?
 
     /// The environment variable naming a trace file.
     public static let traceEnvironmentVariable = "GSHARE_GLUSTER_TRACE"
 
     /// - Parameter logger: SSH connects are logged there.
-    public init(config: GShareConfig, environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger = ShareDriver.noLogging) {
+    /// - Parameter keepLockWorkersReady: keep a cluster-lock worker connected to each lock
+    ///   volume between changes (``ReadyLockWorkers``): for a long-running process.
+    public init(
+        config: GShareConfig, environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger = ShareDriver.noLogging,
+        keepLockWorkersReady: Bool = false
+    ) {
+        self.readyLockWorkers = keepLockWorkersReady ? ReadyLockWorkers() : nil
         self.glusterCommand = config.glusterCommand
         self.glusterdWorkdir = config.glusterdWorkdir
         self.timeout = config.commandTimeout

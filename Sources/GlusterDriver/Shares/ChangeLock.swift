@@ -166,9 +166,16 @@ extension ShareDriver {
             backupVolfileServers: lockVolume.servers.dropFirst().map(\.host),
             managementIdentity: config.managementTLS ? identity : nil)
         let started = ContinuousClock.now
+        let holdLimit = wipeDeadline + .seconds(600)
         do {
-            let hold = try await client.holdLocks(
-                connection, keys: keys, holder: lockHolder, wait: wait, holdLimit: wipeDeadline + .seconds(600))
+            let hold: GlusterLockHold
+            if let ready = await runners.readyLockWorkers?.take(connection, client: client, waitLimit: lockTimeout, holdLimit: holdLimit, logger: logger),
+                let taken = try await takeReady(ready, keys: keys, wait: wait)
+            {
+                hold = taken
+            } else {
+                hold = try await client.holdLocks(connection, keys: keys, holder: lockHolder, wait: wait, holdLimit: holdLimit)
+            }
             let level: Logger.Level = hold.waited > .seconds(1) ? .info : .debug
             logger.log(
                 level: level, "cluster lock acquired",
@@ -194,6 +201,20 @@ extension ShareDriver {
                 .lockFailed, volume: subject,
                 message: "cannot take the cluster lock in \(lockVolume.name) (the lock volume of \(lockVolume.servers[0])'s pool): \(error)",
                 hint: "gshare doctor checks the lock volume; it must be started, reachable, and admit gshare's identity (auth.ssl-allow)")
+        }
+    }
+
+    /// The locks taken with a worker that was already connected; nil when it could not take
+    /// them for a reason of its own (gone, past its idle limit, its connection lost): the
+    /// caller then starts a worker as always. A busy lock is the answer, not such a reason.
+    func takeReady(_ ready: GlusterArmedLock, keys: [String], wait: Duration) async throws -> GlusterLockHold? {
+        do {
+            return try await ready.take(keys: keys, holder: lockHolder, wait: wait)
+        } catch let error as GlusterFSError where [.lockBusy, .timedOut, .cancelled].contains(error.code) {
+            throw error
+        } catch {
+            logger.debug("the ready lock worker could not lock: \(error); starting another")
+            return nil
         }
     }
 
