@@ -126,9 +126,19 @@ extension ShareAPI {
         let caller = try context.requireCaller()
         let id = context.parameters.get("id") ?? ""
         let scope = caller.scope(allTenants: true)
-        if await operations.pendingCreate(id, scope: scope) != nil { return try JSONBody.response(["export_locations": [ManilaView.ExportLocation]()], status: .ok) }
+        let none = { try JSONBody.response(["export_locations": [ManilaView.ExportLocation]()], status: .ok) }
+        let pending = await operations.pendingCreate(id, scope: scope)
+        if pending?.failure != nil { return try none() }
+        // A create still finishing (its quota) already shows the share available: the volume,
+        // not the pending create, says where it is.
         let workflows = workflows(caller, request)
-        let share = try await answer { () async throws(WorkflowError) in try await workflows.share(id, scope: scope) }
+        let share: Share
+        do throws(WorkflowError) {
+            share = try await workflows.share(id, scope: scope)
+        } catch {
+            if pending != nil { return try none() }
+            throw APIError(error)
+        }
         return try JSONBody.response(["export_locations": ManilaView.exportLocations(share)], status: .ok)
     }
 

@@ -34,6 +34,20 @@ struct ShareRoutesTests {
         #expect(entry.user == "api:unauthenticated (project p1)" && entry.command == ["POST", "/v2/p1/shares"] && entry.result == .ok)
     }
 
+    /// A share is shown `available` as soon as its volume carries its marks, while the claim
+    /// still finishes (the quota): its export location must be there too (the clients read it
+    /// right after `create --wait`). It was empty until the background create had returned.
+    @Test func aShareShownAvailableHasItsExportLocationWhileItsClaimFinishes() async throws {
+        let api = try APIBed()
+        api.bed.pool.quotaDelay = .seconds(2)
+        try await api.run { client in
+            let id = try await client.createShare(project: "p1", name: "x")  // polls until it is shown available
+            let locations = try await client.get("/v2/p1/shares/\(id)/export_locations")
+            let paths = (locations.body["export_locations"] as? [[String: Any]])?.compactMap { $0["path"] as? String }
+            #expect(paths == ["127.0.0.2:/vol-a"], "\(locations.text)")
+        }
+    }
+
     @Test func anUnnamedShareIsAcceptedAndAddressedByItsID() async throws {
         let api = try APIBed()
         try await api.run { client in

@@ -38,6 +38,8 @@ public final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
         var setDelay: Duration = .zero
         /// How long every `volume info` takes.
         var readDelay: Duration = .zero
+        /// How long every `volume quota` takes.
+        var quotaDelay: Duration = .zero
         /// Runs once, right after the next successful `volume set` (another host acting meanwhile).
         var afterNextSet: (@Sendable (inout [Volume]) -> Void)?
     }
@@ -63,6 +65,12 @@ public final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
     public var setDelay: Duration {
         get { state.withLock { $0.setDelay } }
         set { state.withLock { $0.setDelay = newValue } }
+    }
+
+    /// How long every `volume quota` takes (the end of a claim, after its marks): default none.
+    public var quotaDelay: Duration {
+        get { state.withLock { $0.quotaDelay } }
+        set { state.withLock { $0.quotaDelay = newValue } }
     }
 
     /// Every `volume info` answers like a stopped glusterd ("Connection failed…", exit 1).
@@ -104,6 +112,7 @@ public final class InMemoryPool: GlusterCommandRunner, GlusterRunnerProvider {
     public func run(_ arguments: [String]) async throws -> GlusterCommandOutput {
         if arguments.starts(with: ["volume", "set"]), case let delay = setDelay, delay > .zero { try await Task.sleep(for: delay) }
         if arguments.starts(with: ["volume", "info"]), case let delay = readDelay, delay > .zero { try await Task.sleep(for: delay) }
+        if arguments.starts(with: ["volume", "quota"]), case let delay = quotaDelay, delay > .zero { try await Task.sleep(for: delay) }
         return state.withLock { state in
             state.calls.append(arguments)
             switch Array(arguments.prefix(2)) {

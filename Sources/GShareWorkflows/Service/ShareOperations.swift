@@ -66,12 +66,13 @@ public actor ShareOperations {
     }
 
     private func created(_ id: String, failure: String?) async {
-        await view.invalidate()
+        // Before the suspension: no request may see the create pending once it is done.
         if let failure {
             creating[id]?.failure = failure
         } else {
             creating[id] = nil
         }
+        await view.invalidate()
     }
 
     /// The creates running or failed that `scope` sees.
