@@ -30,10 +30,17 @@ enum JSONBody {
 
     /// `value` as a JSON response.
     static func response(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
-        let data = try encoder.encode(value)
-        return Response(
-            status: status, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        response(try encoded(value), status: status)
+    }
+
+    /// `value` encoded, for ``response(_:status:)-(ByteBuffer,_)`` (and to keep).
+    static func encoded(_ value: some Encodable) throws -> ByteBuffer {
+        ByteBuffer(bytes: try encoder.encode(value))
+    }
+
+    /// An encoded JSON body as a response.
+    static func response(_ body: ByteBuffer, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
     }
 
     /// An empty answer (202 for actions and deletes).

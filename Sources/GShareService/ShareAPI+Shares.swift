@@ -75,11 +75,15 @@ extension ShareAPI {
         let allTenants = query["all_tenants"].map { ["1", "true", "yes"].contains($0.lowercased()) } ?? false
         let scope = caller.scope(allTenants: allTenants)
         let workflows = workflows(caller, request)
-        let (shares, age) = try await answer { () async throws(WorkflowError) in try await operations.view.shares(scope: scope, using: workflows) }
-        var views: [ManilaView.Share] = []
-        for share in shares { views.append(ManilaView.share(share, deleting: await operations.isDeleting(share.id))) }
+        let (shares, age, read) = try await answer { () async throws(WorkflowError) in
+            try await operations.view.numberedShares(scope: scope, using: workflows)
+        }
+        let listing = await operations.listing(scope: scope)
+        let key = ListCache.Key(read: read, operations: listing.version, scope: scope, detail: detail, query: request.uri.query ?? "")
+        if let body = listCache.body(for: key) { return JSONBody.response(body, status: .ok).aged(age) }
+        var views = shares.map { ManilaView.share($0, deleting: listing.deleting.contains($0.id)) }
         let listed = Set(views.map(\.id))
-        views += await operations.pendingCreates(scope: scope).filter { !listed.contains($0.id) }.map(ManilaView.share)
+        views += listing.pending.filter { !listed.contains($0.id) }.map(ManilaView.share)
         if let name = query["name"].map(String.init) { views = views.filter { $0.name == name } }
         if let part = query["name~"].map(String.init) { views = views.filter { $0.name?.contains(part) == true } }
         if let status = query["status"].map(String.init) { views = views.filter { $0.status == status } }
@@ -87,13 +91,16 @@ extension ShareAPI {
         views.sort { ($0.created_at ?? "", $0.id) > ($1.created_at ?? "", $1.id) }
         if let offset = query["offset"].flatMap({ Int($0) }), offset > 0 { views = Array(views.dropFirst(offset)) }
         if let limit = query["limit"].flatMap({ Int($0) }), limit >= 0 { views = Array(views.prefix(limit)) }
-        if detail { return try JSONBody.response(["shares": views], status: .ok).aged(age) }
         struct Summary: Encodable {
             let id: String
             let name: String?
             let links: [String]
         }
-        return try JSONBody.response(["shares": views.map { Summary(id: $0.id, name: $0.name, links: []) }], status: .ok).aged(age)
+        let body =
+            detail
+            ? try JSONBody.encoded(["shares": views]) : try JSONBody.encoded(["shares": views.map { Summary(id: $0.id, name: $0.name, links: []) }])
+        if read >= 0 { listCache.store(body, for: key) }
+        return JSONBody.response(body, status: .ok).aged(age)
     }
 
     func showShare(_ request: Request, _ context: ShareAPIContext) async throws -> Response {

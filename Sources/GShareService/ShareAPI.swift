@@ -33,6 +33,8 @@ public struct ShareAPI: Sendable {
     public let metrics: ServiceMetrics
     /// The host the server runs on, for the audit log.
     let host: String
+    /// Rendered share lists, while the pool view and the changes under way stay the same.
+    let listCache = ListCache()
     /// What time it is (certificate expiry is judged against it).
     let now: @Sendable () -> Date
 

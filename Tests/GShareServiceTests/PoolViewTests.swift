@@ -33,6 +33,36 @@ struct PoolViewTests {
         }
     }
 
+    /// Lists are rendered once per read of the pool and kept (ListCache): the same bytes for
+    /// the same caller and query; never another project's, never another query's, and never
+    /// after a change (a resize, a create under way show at once).
+    @Test func aKeptListIsServedOnlyForTheSameProjectQueryAndStateOfThePool() async throws {
+        let api = try APIBed(view: PoolView(refreshAfter: .seconds(60), maximumAge: .seconds(60)))
+        try await api.run { client in
+            let x = try await client.createShare(project: "p1", name: "x")
+            let y = try await client.createShare(project: "p2", name: "y")
+            let first = try await client.get("/v2/p1/shares/detail")
+            let again = try await client.get("/v2/p1/shares/detail")
+            #expect(first.text == again.text && (first.body["shares"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [x])
+            let other = try await client.get("/v2/p2/shares/detail")
+            #expect((other.body["shares"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [y], "\(other.text)")
+            let filtered = try await client.get("/v2/p1/shares/detail?name=nothing")
+            #expect((filtered.body["shares"] as? [[String: Any]])?.isEmpty == true, "\(filtered.text)")
+            let summary = try await client.get("/v2/p1/shares")
+            #expect((summary.body["shares"] as? [[String: Any]])?.first?.keys.sorted() == ["id", "links", "name"], "\(summary.text)")
+
+            #expect(try await client.post("/v2/p1/shares/\(x)/action", #"{"extend": {"new_size": 2}}"#).status == 202)
+            let resized = try await client.get("/v2/p1/shares/detail")
+            #expect((resized.body["shares"] as? [[String: Any]])?.first?["size"] as? Int == 2, "\(resized.text)")
+            api.bed.pool.setDelay = .milliseconds(500)
+            let creating = try await client.post("/v2/p1/shares", #"{"share": {"name": "z", "share_proto": "GLUSTERFS", "size": 1}}"#)
+            #expect(creating.status == 202)
+            let withPending = try await client.get("/v2/p1/shares/detail")
+            let entries = (withPending.body["shares"] as? [[String: Any]]) ?? []
+            #expect(entries.contains { $0["name"] as? String == "z" && $0["status"] as? String == "creating" }, "\(withPending.text)")
+        }
+    }
+
     @Test func aChangeMadeThroughTheAPIShowsAtOnce() async throws {
         let api = try APIBed(view: PoolView(refreshAfter: .seconds(60), maximumAge: .seconds(60)))
         try await api.onboard("tenant-a")

@@ -40,21 +40,9 @@ struct OpenStackClientCertificateTests {
             throw Failure(description: "GSHARE_OPENSTACK does not name the openstack binary: run scripts/openstack-venv and set it (scripts/test does both)")
         }
         let lab = try LabDescription.load()
-        let scratch = try await ScratchVolume.create(lab, prefix: "gshare-test-apitls", suffix: "-5G")
-        defer { scratch.removeBlocking() }
-        for arguments in [
-            ["volume", "set", scratch.name, "auth.ssl-allow", "\(lab.serverCN),\(lab.managerCN)", "server.ssl", "on", "client.ssl", "on"],
-            ["volume", "start", scratch.name],
-        ] {
-            let result = try await runProcess("/usr/sbin/gluster", ["--mode=script"] + arguments)
-            try #require(result.status == 0, "gluster \(arguments.joined(separator: " ")): \(result.stdout) \(result.stderr)")
-        }
-        let driver = try DriverLab(
-            targets: [scratch.name], extra: "glusterfs_servers = [\"\(lab.host)\"]\nglusterfs_volume_pattern = '\(scratch.name.dropLast(3))-#{size}G'\n")
-        defer {
-            try? driver.deleteAllSharesBlocking()
-            try? FileManager.default.removeItem(at: driver.folder)
-        }
+        let pool = try await ScratchPool.create(lab, prefix: "gshare-test-apitls", sizesGB: [5])
+        defer { pool.removeBlocking() }
+        let driver = pool.driver
         let onboard = try await driver.gshare(["tenant", "onboard", try lab.identity(named: "tenant-a").cert])
         try #require(onboard.status == 0, "\(onboard.stderr)")
 
@@ -79,17 +67,8 @@ struct OpenStackClientCertificateTests {
             "serve", "--listen", "127.0.0.1:0", "--tls-cert", "\(pki)/server/gshare-api.pem", "--tls-key", "\(pki)/server/gshare-api.key", "--client-ca",
             "\(pki)/ca/ca.pem",
         ])
-        defer { if server.isRunning { server.kill(SIGKILL) } }
-        var port: Int?
-        for _ in 0..<600 where port == nil {
-            if let range = server.standardOutputSoFar.range(of: "listening on https://127.0.0.1:") {
-                port = Int(server.standardOutputSoFar[range.upperBound...].prefix { $0.isNumber })
-            } else {
-                try #require(server.isRunning, "gshare serve ended: \(server.standardOutputSoFar)")
-                try await Task.sleep(for: .milliseconds(100))
-            }
-        }
-        let base = "https://127.0.0.1:\(try #require(port, "no port printed: \(server.standardOutputSoFar)"))/v2/"
+        defer { GShareServe.stopBlocking(server) }
+        let base = "https://127.0.0.1:\(try await GShareServe.port(of: server))/v2/"
         func caller(_ user: String?, _ project: String) -> Caller {
             Caller(
                 binary: openstack, endpoint: base + project,

@@ -18,12 +18,11 @@ enum GShareServe {
     }
 
     /// The port `gshare serve --listen 127.0.0.1:0` printed
-    /// (`gshare serve: listening on http://127.0.0.1:PORT (…)`), waited for up to a minute.
+    /// (`gshare serve: listening on http(s)://127.0.0.1:PORT (…)`), waited for up to a minute.
     static func port(of server: StartedProcess) async throws -> Int {
-        let marker = "gshare serve: listening on http://127.0.0.1:"
         for _ in 0..<600 {
             let output = server.standardOutputSoFar
-            if let start = output.range(of: marker) {
+            if let start = output.range(of: "gshare serve: listening on http://127.0.0.1:") ?? output.range(of: "gshare serve: listening on https://127.0.0.1:") {
                 let digits = output[start.upperBound...].prefix { $0.isNumber }
                 return try #require(Int(digits), "no port in: \(output)")
             }

@@ -18,12 +18,17 @@ public actor PoolView {
     public let refreshAfter: Duration
     public let maximumAge: Duration
 
-    private var snapshot: (shares: [Share], taken: ContinuousClock.Instant)?
+    /// One read of the pool: its shares and its number (every read gets the next), which
+    /// tells two answers from the same read (and so the same shares) apart from others.
+    typealias Read = (shares: [Share], number: Int)
+
+    private var snapshot: (shares: [Share], taken: ContinuousClock.Instant, number: Int)?
     private var stale = true
-    private var reading: Task<[Share], any Error>?
+    private var reading: Task<Read, any Error>?
     private var readingStarted = ContinuousClock.now
+    private var reads = 0
     /// The read every request must wait for (begun after the last change), until it ends.
-    private var awaited: Task<[Share], any Error>?
+    private var awaited: Task<Read, any Error>?
 
     public init(refreshAfter: Duration = .seconds(1), maximumAge: Duration = .seconds(5)) {
         self.refreshAfter = refreshAfter
@@ -32,20 +37,29 @@ public actor PoolView {
 
     /// The shares `scope` sees, and how old the view is.
     public func shares(scope: ShareScope, using workflows: Workflows) async throws(WorkflowError) -> (shares: [Share], age: Duration) {
-        let (shares, age) = try await current(using: workflows)
-        return (shares.filter(scope.admits), age)
+        let (read, age) = try await current(using: workflows)
+        return (read.shares.filter(scope.admits), age)
+    }
+
+    /// As ``shares(scope:using:)``, with the number of the read they come from: the same
+    /// number, the same shares (what an answer rendered from them may be cached by).
+    public func numberedShares(scope: ShareScope, using workflows: Workflows) async throws(WorkflowError)
+        -> (shares: [Share], age: Duration, read: Int)
+    {
+        let (read, age) = try await current(using: workflows)
+        return (read.shares.filter(scope.admits), age, read.number)
     }
 
     /// The share with this id, if `scope` sees it (nil otherwise), and how old the view is.
     public func share(_ id: String, scope: ShareScope, using workflows: Workflows) async throws(WorkflowError) -> (share: Share?, age: Duration) {
-        let (shares, age) = try await current(using: workflows)
-        return (shares.first { $0.id == id && scope.admits($0) }, age)
+        let (read, age) = try await current(using: workflows)
+        return (read.shares.first { $0.id == id && scope.admits($0) }, age)
     }
 
     /// The next read waits for a new view (called after every change this service makes).
     public func invalidate() { stale = true }
 
-    private func current(using workflows: Workflows) async throws(WorkflowError) -> ([Share], Duration) {
+    private func current(using workflows: Workflows) async throws(WorkflowError) -> (Read, Duration) {
         // After a change, every request waits for a read begun after it (not only the first
         // one to ask): a caller sees its own change even while others are reading.
         if stale {
@@ -56,14 +70,14 @@ public actor PoolView {
         let now = ContinuousClock.now
         if awaited == nil, let snapshot, now - snapshot.taken < maximumAge {
             if now - snapshot.taken >= refreshAfter, reading == nil { startReading(workflows) }
-            return (snapshot.shares, now - snapshot.taken)
+            return ((snapshot.shares, snapshot.number), now - snapshot.taken)
         }
         if awaited == nil && reading == nil { startReading(workflows) }
-        guard let task = awaited ?? reading else { return ([], .zero) }
+        guard let task = awaited ?? reading else { return (([], -1), .zero) }
         let started = readingStarted
         do {
-            let shares = try await task.value
-            return (shares, ContinuousClock.now - started)
+            let read = try await task.value
+            return (read, ContinuousClock.now - started)
         } catch {
             throw WorkflowError(error)
         }
@@ -71,7 +85,9 @@ public actor PoolView {
 
     private func startReading(_ workflows: Workflows) {
         let started = ContinuousClock.now
-        let task = Task<[Share], any Error> { try await workflows.shares(scope: .admin) }
+        reads += 1
+        let number = reads
+        let task = Task<Read, any Error> { (try await workflows.shares(scope: .admin), number) }
         reading = task
         readingStarted = started
         Task {
@@ -80,8 +96,8 @@ public actor PoolView {
         }
     }
 
-    private func finished(_ task: Task<[Share], any Error>, _ result: Result<[Share], any Error>, started: ContinuousClock.Instant) {
-        if case .success(let shares) = result, snapshot.map({ $0.taken < started }) ?? true { snapshot = (shares, started) }
+    private func finished(_ task: Task<Read, any Error>, _ result: Result<Read, any Error>, started: ContinuousClock.Instant) {
+        if case .success(let read) = result, snapshot.map({ $0.taken < started }) ?? true { snapshot = (read.shares, started, read.number) }
         if reading == task { reading = nil }
         if awaited == task { awaited = nil }
     }

@@ -29,8 +29,15 @@ public actor ShareOperations {
         public var failure: String?
     }
 
-    private var creating: [String: PendingCreate] = [:]
-    private var deleting: Set<String> = []
+    private var creating: [String: PendingCreate] = [:] {
+        didSet { version += 1 }
+    }
+    private var deleting: Set<String> = [] {
+        didSet { version += 1 }
+    }
+    /// Counts every change of the creates and deletes under way: the same version, the same
+    /// ``listing(scope:)``.
+    private var version = 0
     private var running: [UUID: Task<Void, Never>] = [:]
     private var draining = false
     /// The pool as lists and shows see it; every change made here marks it stale.
@@ -87,6 +94,12 @@ public actor ShareOperations {
 
     /// True while this process is wiping the share.
     public func isDeleting(_ id: String) -> Bool { deleting.contains(id) }
+
+    /// What a list needs of the changes under way, in one call: the shares being wiped, the
+    /// creates running or failed that `scope` sees, and their version.
+    public func listing(scope: ShareScope) -> (deleting: Set<String>, pending: [PendingCreate], version: Int) {
+        (deleting, pendingCreates(scope: scope), version)
+    }
 
     /// Starts a delete of a share `scope` sees (an unknown one is refused at once): a
     /// failed create is forgotten; a share is cut off and wiped in the background (a delete
