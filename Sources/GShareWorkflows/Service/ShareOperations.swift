@@ -39,6 +39,8 @@ public actor ShareOperations {
     /// ``listing(scope:)``.
     private var version = 0
     private var running: [UUID: Task<Void, Never>] = [:]
+    /// The create asked last (the next one waits for it).
+    private var lastCreate: Task<Void, Never>?
     private var draining = false
     /// The pool as lists and shows see it; every change made here marks it stale.
     public let view: PoolView
@@ -61,7 +63,12 @@ public actor ShareOperations {
         try refuseWhileDraining()
         let pending = PendingCreate(id: UUID().uuidString.lowercased(), name: name, sizeGB: sizeGB, project: project, created: workflows.context.now())
         creating[pending.id] = pending
-        start {
+        // One claim at a time from this server, in the order asked: the claim lock is taken
+        // for each in turn anyway, and a queue of this server's own creates must not run
+        // into lock_timeout_seconds (the wait meant for other hosts' changes).
+        let previous = lastCreate
+        lastCreate = start {
+            await previous?.value
             do throws(WorkflowError) {
                 _ = try await workflows.createShare(name: name, sizeGB: sizeGB, project: project, shareID: pending.id)
                 await self.created(pending.id, failure: nil)
@@ -175,12 +182,15 @@ public actor ShareOperations {
         }
     }
 
-    private func start(_ work: @escaping @Sendable () async -> Void) {
+    @discardableResult
+    private func start(_ work: @escaping @Sendable () async -> Void) -> Task<Void, Never> {
         let key = UUID()
-        running[key] = Task {
+        let task = Task {
             await work()
             self.finished(key)
         }
+        running[key] = task
+        return task
     }
 
     private func finished(_ key: UUID) { running[key] = nil }
