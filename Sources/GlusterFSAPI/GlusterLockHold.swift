@@ -73,11 +73,8 @@ extension IsolatedGlusterClient {
         _ connection: GlusterConnection, keys: [String], holder: String, connectTimeout: Duration = .seconds(20), wait: Duration,
         holdLimit: Duration
     ) async throws -> GlusterLockHold {
-        guard !keys.isEmpty, keys.allSatisfy(GlusterLockFiles.isValidKey) else {
-            throw GlusterFSError(.invalidArgument, errno: EINVAL, operation: "lock", message: "lock keys must be file names: \(keys)")
-        }
-        let holderLine = String(holder.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f }.prefix(300).map(Character.init))
-        let operation = WorkerOperation.lock(keys: keys, holder: holderLine, waitSeconds: wait.seconds)
+        try LockOrder.checkKeys(keys)
+        let operation = WorkerOperation.lock(keys: keys, holder: LockOrder.holderLine(holder), waitSeconds: wait.seconds)
         let deadline = connectTimeout + wait + holdLimit
         let request = WorkerRequest(connection: connection, operation: operation, deadlineSeconds: deadline.seconds)
         let signal = LockSignal()
@@ -96,23 +93,22 @@ extension IsolatedGlusterClient {
             }
         }
         // Connecting and waiting are bounded here too: a worker stuck in glfs_init is killed.
-        let timer = Task {
-            try? await Task.sleep(for: connectTimeout + wait + .seconds(2))
-            if !Task.isCancelled, signal.timeout(after: connectTimeout + wait) { task.cancel() }
+        let (waited, elapsed) = try await signal.wait(endingOnFailure: task, limit: connectTimeout + wait)
+        return GlusterLockHold(keys: keys, waited: waited, elapsed: elapsed, task: task, signal: signal)
+    }
+}
+
+/// What every lock order is checked and cleaned with, however it reaches the worker.
+private enum LockOrder {
+    static func checkKeys(_ keys: [String]) throws {
+        guard !keys.isEmpty, keys.allSatisfy(GlusterLockFiles.isValidKey) else {
+            throw GlusterFSError(.invalidArgument, errno: EINVAL, operation: "lock", message: "lock keys must be file names: \(keys)")
         }
-        defer { timer.cancel() }
-        do {
-            let (waited, elapsed) = try await withTaskCancellationHandler {
-                try await signal.wait()
-            } onCancel: {
-                task.cancel()
-            }
-            return GlusterLockHold(keys: keys, waited: waited, elapsed: elapsed, task: task, signal: signal)
-        } catch {
-            task.cancel()
-            await task.value
-            throw error
-        }
+    }
+
+    /// The holder as one printable line of at most 300 characters (written into the lock files).
+    static func holderLine(_ holder: String) -> String {
+        String(holder.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f }.prefix(300).map(Character.init))
     }
 }
 
@@ -148,6 +144,28 @@ private final class LockSignal: Sendable {
                 }
             }
             if let ready { continuation.resume(with: ready) }
+        }
+    }
+
+    /// ``wait()``, bounded: past `limit` (and 2 s of grace) it fails as timed out. When it
+    /// fails, times out or the caller is cancelled, the worker `task` is ended (and waited
+    /// for, so its connections are closed) before the error is thrown.
+    func wait(endingOnFailure task: Task<Void, Never>, limit: Duration) async throws -> (Duration, Duration) {
+        let timer = Task {
+            try? await Task.sleep(for: limit + .seconds(2))
+            if !Task.isCancelled, self.timeout(after: limit) { task.cancel() }
+        }
+        defer { timer.cancel() }
+        do {
+            return try await withTaskCancellationHandler {
+                try await wait()
+            } onCancel: {
+                task.cancel()
+            }
+        } catch {
+            task.cancel()
+            await task.value
+            throw error
         }
     }
 
@@ -246,9 +264,7 @@ public final class GlusterArmedLock: Sendable {
     ///   armed lock is used up, past its idle limit or its worker ended (take another way
     ///   then: nothing was locked); the worker's error otherwise.
     public func take(keys: [String], holder: String, wait: Duration) async throws -> GlusterLockHold {
-        guard !keys.isEmpty, keys.allSatisfy(GlusterLockFiles.isValidKey) else {
-            throw GlusterFSError(.invalidArgument, errno: EINVAL, operation: "lock", message: "lock keys must be file names: \(keys)")
-        }
+        try LockOrder.checkKeys(keys)
         let usable = isUsable
         let first = used.withLock { used in
             defer { used = true }
@@ -259,32 +275,15 @@ public final class GlusterArmedLock: Sendable {
             throw GlusterFSError(
                 .workerFailed, operation: "lock", message: "the connected lock worker is used up, past its idle limit or gone: nothing was locked")
         }
-        let holderLine = String(holder.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f }.prefix(300).map(Character.init))
         let wait = min(wait, waitLimit)
-        let order = WorkerOperation.lock(keys: keys, holder: holderLine, waitSeconds: wait.seconds)
+        let order = WorkerOperation.lock(keys: keys, holder: LockOrder.holderLine(holder), waitSeconds: wait.seconds)
         let started = ContinuousClock.now
         guard let line = try? JSONEncoder().encode(order), feed.append(Array(line) + [UInt8(ascii: "\n")]) else {
             await discard()
             throw GlusterFSError(.workerFailed, operation: "lock", message: "cannot hand the lock order to the connected lock worker: nothing was locked")
         }
-        let signal = lock
-        let timer = Task {
-            try? await Task.sleep(for: wait + .seconds(2))
-            if !Task.isCancelled, signal.timeout(after: wait) { task.cancel() }
-        }
-        defer { timer.cancel() }
-        do {
-            let (waited, _) = try await withTaskCancellationHandler {
-                try await signal.wait()
-            } onCancel: {
-                task.cancel()
-            }
-            return GlusterLockHold(keys: keys, waited: waited, elapsed: ContinuousClock.now - started, task: task, signal: signal)
-        } catch {
-            task.cancel()
-            await task.value
-            throw error
-        }
+        let (waited, _) = try await lock.wait(endingOnFailure: task, limit: wait)
+        return GlusterLockHold(keys: keys, waited: waited, elapsed: ContinuousClock.now - started, task: task, signal: lock)
     }
 
     /// Ends the worker without taking anything (returns once it is gone).
@@ -336,23 +335,8 @@ extension IsolatedGlusterClient {
                 lock.ended(error)
             }
         }
-        let timer = Task {
-            try? await Task.sleep(for: connectTimeout + .seconds(2))
-            if !Task.isCancelled, armed.timeout(after: connectTimeout) { task.cancel() }
-        }
-        defer { timer.cancel() }
-        do {
-            _ = try await withTaskCancellationHandler {
-                try await armed.wait()
-            } onCancel: {
-                task.cancel()
-            }
-            return GlusterArmedLock(
-                armedAt: ContinuousClock.now, idleLimit: idleLimit, waitLimit: waitLimit, task: task, armed: armed, lock: lock, feed: feed)
-        } catch {
-            task.cancel()
-            await task.value
-            throw error
-        }
+        _ = try await armed.wait(endingOnFailure: task, limit: connectTimeout)
+        return GlusterArmedLock(
+            armedAt: ContinuousClock.now, idleLimit: idleLimit, waitLimit: waitLimit, task: task, armed: armed, lock: lock, feed: feed)
     }
 }

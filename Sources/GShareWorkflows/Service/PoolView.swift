@@ -37,8 +37,8 @@ public actor PoolView {
 
     /// The shares `scope` sees, and how old the view is.
     public func shares(scope: ShareScope, using workflows: Workflows) async throws(WorkflowError) -> (shares: [Share], age: Duration) {
-        let (read, age) = try await current(using: workflows)
-        return (read.shares.filter(scope.admits), age)
+        let (shares, age, _) = try await numberedShares(scope: scope, using: workflows)
+        return (shares, age)
     }
 
     /// As ``shares(scope:using:)``, with the number of the read they come from: the same
